@@ -1,0 +1,38 @@
+"""Defaults shared by every config; each field's meaning is here, once.
+
+Not a runnable experiment on its own: the other files in this folder start from
+`get_config()` and set the model, dataset and recipe.
+"""
+
+import ml_collections
+
+
+def get_config() -> ml_collections.ConfigDict:
+  config = ml_collections.ConfigDict()
+  config.name = "default"            # row name in results tables
+  config.model = "mlp"               # key of genvdisc.models.MODELS
+  config.model_kwargs = ml_collections.ConfigDict()  # constructor fields of that model
+  config.dataset = "digits"          # genvdisc.data.load name: digits|iris|wine|breast_cancer|mnist1d|tfds:<name>
+  config.data_dir = ""               # TFDS data_dir for tfds:<name> datasets ('' = TFDS default)
+  config.split_seed = 0              # seed of the fixed stratified train/test split (sklearn sets)
+  config.objective = "cross_entropy" # cross_entropy | hinge (Crammer–Singer multi-class SVM)
+  config.C = 0.0                     # inverse L2 strength as in sklearn: + ||W||^2/(2 C n); <= 0: none
+  config.optimizer = "adam"          # adam | sgd
+  config.learning_rate = 1e-3        # constant step size
+  config.momentum = 0.0              # sgd only
+  config.batch_size = 64             # examples per step, drawn i.i.d. with the step's key
+  config.num_steps = 2000            # optimizer steps per seed
+  config.seeds = "0,1,2,3,4"         # comma-separated; '--config.seeds=3' reruns seed 3 alone
+  config.seed_group = 5              # seeds vmapped together; fixed so a seed's result never
+                                     # depends on how many seeds ran (short groups are padded)
+  config.chunk_steps = -1            # steps per XLA call (lax.scan); 1 = one jitted step per
+                                     # Python iteration; -1 = measured per-backend default
+  config.log_every = 500             # progress line every this many steps (multiple of the chunk)
+  config.checkpoint_every = 1000     # Orbax save every this many steps (multiple of the chunk)
+  config.keep_checkpoints = 2        # newest checkpoints kept
+  config.eval_batch_size = 1000      # examples per evaluation batch (bounds eval memory)
+  config.halt_on_divergence = False  # NaN/Inf in a seed: stop the run (True) or freeze that seed
+  config.mesh = ml_collections.ConfigDict()
+  config.mesh.seed = -1              # devices along the seed axis; -1 = all devices
+  config.mesh.data = 1               # devices along the batch axis (must be 1 for now)
+  return config

@@ -1,0 +1,41 @@
+"""Trains one config over its seeds and prints the results row.
+
+  python -m experiments.main --config=experiments/configs/cnn_mnist1d.py --workdir=runs/cnn_mnist1d
+  python -m experiments.main --config=experiments/configs/cnn_mnist1d.py --config.seeds=3 \
+      --workdir=runs/cnn_mnist1d_seed3     # seed 3 alone, bit-identical to its row above
+
+Bad input (unknown model or dataset, unwritable workdir, ...) exits with code 2 and one line.
+"""
+
+import sys
+
+from absl import app, flags, logging
+from ml_collections import config_flags
+
+from genvdisc import results
+from genvdisc.errors import GenvdiscError
+from genvdisc.train.run import train_and_evaluate
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string("workdir", None, "Directory for config.json, checkpoints and results.")
+config_flags.DEFINE_config_file("config", None, "Config file (experiments/configs/*.py).",
+                                lock_config=True)
+flags.mark_flags_as_required(["config", "workdir"])
+
+
+def main(argv):
+  if len(argv) > 1:
+    raise app.UsageError(f"unexpected arguments: {argv[1:]}")
+  if not FLAGS["verbosity"].present:
+    logging.set_verbosity(logging.WARNING)  # Orbax logs every save at INFO
+  try:
+    run = train_and_evaluate(FLAGS.config, FLAGS.workdir, log=lambda line: print(line, flush=True))
+  except GenvdiscError as e:
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(2)
+  print(results.TABLE_HEADER)
+  print(results.markdown_row(run))
+
+
+if __name__ == "__main__":
+  app.run(main)

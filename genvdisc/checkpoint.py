@@ -1,0 +1,42 @@
+"""Checkpoints of the whole vmapped train state. The only module that imports Orbax.
+
+Orbax saves step N to `N.orbax-checkpoint-tmp` and renames it to `N` when complete (atomic on
+POSIX), so a crash mid-save leaves the previous steps intact and the tmp dir is ignored.
+"""
+
+from __future__ import annotations
+
+import os
+
+import jax
+import orbax.checkpoint as ocp
+
+
+class Checkpointer:
+  """Saves a pytree of arrays every time `save` is called and keeps the newest `keep` steps."""
+
+  def __init__(self, directory: str, keep: int = 2):
+    self._manager = ocp.CheckpointManager(
+        os.path.abspath(directory),
+        options=ocp.CheckpointManagerOptions(
+            preservation_policy=ocp.checkpoint_managers.LatestN(n=keep), create=True))
+
+  def latest_step(self) -> int | None:
+    return self._manager.latest_step()
+
+  def save(self, step: int, state) -> None:
+    """Starts an asynchronous save (device arrays are copied before it returns)."""
+    self._manager.save(step, args=ocp.args.StandardSave(state), force=True)
+
+  def restore(self, step: int, like):
+    """Restores `step` with the structure, dtypes and shardings of `like`."""
+    abstract = jax.tree.map(
+        lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=x.sharding), like)
+    return self._manager.restore(step, args=ocp.args.StandardRestore(abstract))
+
+  def wait(self) -> None:
+    self._manager.wait_until_finished()
+
+  def close(self) -> None:
+    self._manager.wait_until_finished()
+    self._manager.close()

@@ -1,0 +1,90 @@
+"""Config checks that run before anything is compiled or written.
+
+Every failure is a `ConfigError` whose one-line message names the field and a valid value.
+The fields themselves are documented in `experiments/configs/default.py`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from genvdisc import data as data_lib
+from genvdisc.errors import ConfigError
+from genvdisc.models import get_spec
+from genvdisc.objectives import DATA_LOSSES
+from genvdisc.train.optim import OPTIMIZERS
+
+REQUIRED = ("name", "model", "model_kwargs", "dataset", "objective", "optimizer", "learning_rate",
+            "batch_size", "num_steps", "seeds", "seed_group", "chunk_steps", "log_every",
+            "checkpoint_every", "keep_checkpoints", "eval_batch_size", "mesh")
+
+
+def parse_seeds(seeds) -> tuple[int, ...]:
+  """'0,1,2,3,4' -> (0, 1, 2, 3, 4); '3' or 3 -> (3,). Seeds are distinct non-negative ints."""
+  text = ",".join(str(s) for s in seeds) if isinstance(seeds, (tuple, list)) else str(seeds)
+  try:
+    parsed = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+  except ValueError:
+    parsed = ()
+  if not parsed or min(parsed) < 0 or len(set(parsed)) != len(parsed):
+    raise ConfigError(f"config.seeds={seeds!r} must be distinct non-negative integers, "
+                      "e.g. --config.seeds=0,1,2,3,4")
+  return parsed
+
+
+def _require(condition: bool, field: str, value, valid: str) -> None:
+  if not condition:
+    raise ConfigError(f"config.{field}={value!r} is invalid; use {valid}")
+
+
+def validate(config) -> tuple[int, ...]:
+  """Checks the fields that need no data. Returns the parsed seeds."""
+  missing = [f for f in REQUIRED if f not in config]
+  if missing:
+    raise ConfigError(f"config is missing field(s) {', '.join(missing)}; start from "
+                      "experiments/configs/default.py")
+  spec = get_spec(config.model)
+  _require(config.objective in DATA_LOSSES, "objective", config.objective,
+           f"one of {', '.join(DATA_LOSSES)}")
+  if spec.objectives is not None:
+    _require(config.objective in spec.objectives, "objective", config.objective,
+             f"{' or '.join(spec.objectives)} for model {config.model!r}")
+  _require(config.optimizer in OPTIMIZERS, "optimizer", config.optimizer,
+           f"one of {', '.join(OPTIMIZERS)}")
+  _require(config.learning_rate > 0, "learning_rate", config.learning_rate, "a value > 0, e.g. 1e-3")
+  _require(config.batch_size >= 1, "batch_size", config.batch_size, "an integer >= 1")
+  _require(config.num_steps >= 1, "num_steps", config.num_steps, "an integer >= 1")
+  _require(config.seed_group >= 1, "seed_group", config.seed_group, "an integer >= 1, e.g. 5")
+  _require(config.chunk_steps == -1 or config.chunk_steps >= 1, "chunk_steps", config.chunk_steps,
+           "-1 (per-backend default) or an integer >= 1")
+  _require(config.keep_checkpoints >= 1, "keep_checkpoints", config.keep_checkpoints, "an integer >= 1")
+  _require(config.eval_batch_size >= 1, "eval_batch_size", config.eval_batch_size, "an integer >= 1")
+  for field in ("log_every", "checkpoint_every"):
+    _require(config[field] >= 1, field, config[field], "an integer >= 1")
+  return parse_seeds(config.seeds)
+
+
+def check_chunking(config, chunk_steps: int) -> None:
+  """Chunks must tile the log and checkpoint intervals, so a resumed run follows the same grid."""
+  for field in ("log_every", "checkpoint_every"):
+    if config[field] % chunk_steps:
+      raise ConfigError(f"config.{field}={config[field]} is not a multiple of the chunk length "
+                        f"{chunk_steps}; use --config.{field}={max(1, config[field] // chunk_steps) * chunk_steps}"
+                        " or a --config.chunk_steps that divides it")
+
+
+def check_fits_dataset(config, dataset: data_lib.Dataset) -> None:
+  """Model/dataset compatibility and sizes against the training split."""
+  spec = get_spec(config.model)
+  if dataset.kind not in spec.input_kinds:
+    raise ConfigError(f"model {config.model!r} needs {' or '.join(spec.input_kinds)} inputs but "
+                      f"dataset {dataset.name!r} is {dataset.kind} {dataset.example_shape}; "
+                      "pick another config.model, e.g. 'mlp'")
+  if config.batch_size > dataset.num_train:
+    raise ConfigError(f"config.batch_size={config.batch_size} exceeds the {dataset.num_train} "
+                      f"training examples of {dataset.name!r}; use --config.batch_size<={dataset.num_train}")
+
+
+def to_json_dict(config) -> dict:
+  """The config as plain JSON types (tuples become lists), for results and workdir checks."""
+  return json.loads(json.dumps(config.to_dict()))

@@ -1,0 +1,159 @@
+"""Named datasets as in-memory arrays ready to put on the device.
+
+`load(name)` is the one entry point. Every dataset comes back as a `Dataset` of float32 inputs
+and int32 labels with a fixed, seeded train/test split:
+
+| name | source | split | preprocessing | kind, example shape |
+|---|---|---|---|---|
+| `digits` | sklearn `load_digits` (1797 x 8x8, 10 classes) | stratified 75/25, `split_seed` | pixels / 16 -> [0, 1] | image (8, 8, 1) |
+| `iris` | sklearn `load_iris` (150 x 4, 3 classes) | stratified 75/25, `split_seed` | standardised with train mean/std | tabular (4,) |
+| `wine` | sklearn `load_wine` (178 x 13, 3 classes) | stratified 75/25, `split_seed` | standardised with train mean/std | tabular (13,) |
+| `breast_cancer` | sklearn `load_breast_cancer` (569 x 30, 2 classes) | stratified 75/25, `split_seed` | standardised with train mean/std | tabular (30,) |
+| `mnist1d` | `mnist1d.data.make_dataset(get_dataset_args())`, generated offline | the package's 4000/1000 (its seed 42) | none: the generator already centres and scales to std 1 | sequence (40, 1) |
+| `mnist1d_shuffled` | the same with `shuffle_seq=True` (one fixed permutation of the 40 positions) | as `mnist1d` | as `mnist1d` | sequence (40, 1) |
+| `tfds:<name>` | `tfds.data_source(name, data_dir=...)`, splits `train` and `test` | TFDS's | uint8 pixels / 255 | image (h, w, c) |
+
+Kinds: `tabular` is `[n, features]`, `image` is `[n, height, width, channels]`, `sequence` is
+`[n, time, features]`. TFDS datasets are never downloaded here: prepare them on a machine with
+internet (`pip install 'genvdisc[tfds]'`, then `tfds.builder(name, data_dir=D).download_and_prepare(
+file_format='array_record')`) and pass `--config.data_dir=D`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+
+import numpy as np
+
+from genvdisc.errors import DataError
+
+SKLEARN_DATASETS = ("digits", "iris", "wine", "breast_cancer")
+MNIST1D_DATASETS = ("mnist1d", "mnist1d_shuffled")
+TFDS_PREFIX = "tfds:"
+KINDS = ("tabular", "image", "sequence")
+
+
+@dataclasses.dataclass(frozen=True)
+class Dataset:
+  """A labelled dataset split into train and test, as numpy arrays.
+
+  Inputs are float32 `[n, *example_shape]`, labels int32 `[n]` in `[0, num_classes)`.
+  """
+  name: str
+  kind: str
+  num_classes: int
+  x_train: np.ndarray
+  y_train: np.ndarray
+  x_test: np.ndarray
+  y_test: np.ndarray
+
+  @property
+  def example_shape(self) -> tuple[int, ...]:
+    return tuple(self.x_train.shape[1:])
+
+  @property
+  def num_train(self) -> int:
+    return int(self.x_train.shape[0])
+
+  @property
+  def num_test(self) -> int:
+    return int(self.x_test.shape[0])
+
+
+def names() -> tuple[str, ...]:
+  """The dataset names `load` accepts (`tfds:<name>` stands for any TFDS image dataset)."""
+  return SKLEARN_DATASETS + MNIST1D_DATASETS + (TFDS_PREFIX + "<name>",)
+
+
+def load(name: str, *, split_seed: int = 0, data_dir: str | None = None) -> Dataset:
+  """Returns the named dataset; see the module docstring for splits and preprocessing.
+
+  Results are cached per (name, split_seed, data_dir); the arrays are read-only.
+  """
+  if not isinstance(name, str) or not (
+      name in SKLEARN_DATASETS or name in MNIST1D_DATASETS
+      or (name.startswith(TFDS_PREFIX) and len(name) > len(TFDS_PREFIX))):
+    raise DataError(f"unknown dataset {name!r}; valid names: {', '.join(names())}")
+  return _load_cached(name, int(split_seed), data_dir or None)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(name: str, split_seed: int, data_dir: str | None) -> Dataset:
+  if name in SKLEARN_DATASETS:
+    dataset = _load_sklearn(name, split_seed)
+  elif name in MNIST1D_DATASETS:
+    dataset = _load_mnist1d(name)
+  else:
+    dataset = _load_tfds(name, data_dir)
+  for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test):
+    array.setflags(write=False)
+  return dataset
+
+
+def _load_sklearn(name: str, split_seed: int) -> Dataset:
+  from sklearn import datasets as skd
+  from sklearn.model_selection import train_test_split
+  bunch = getattr(skd, f"load_{name}")()
+  x = np.asarray(bunch.data, np.float32)
+  y = np.asarray(bunch.target, np.int32)
+  x_train, x_test, y_train, y_test = train_test_split(
+      x, y, test_size=0.25, stratify=y, random_state=split_seed)
+  if name == "digits":
+    kind = "image"
+    x_train, x_test = (a.reshape(-1, 8, 8, 1) / np.float32(16.0) for a in (x_train, x_test))
+  else:
+    kind = "tabular"
+    mean, std = x_train.mean(0), x_train.std(0)
+    std = np.where(std > 0, std, 1.0)
+    x_train, x_test = ((a - mean) / std for a in (x_train, x_test))
+  return Dataset(name, kind, int(y.max()) + 1, x_train.astype(np.float32), y_train,
+                 x_test.astype(np.float32), y_test)
+
+
+def _load_mnist1d(name: str) -> Dataset:
+  from mnist1d import data as mnist1d_data
+  args = mnist1d_data.get_dataset_args()
+  args.shuffle_seq = name == "mnist1d_shuffled"
+  # make_dataset seeds numpy's global RNG; leave the caller's global state as it was.
+  saved_state = np.random.get_state()
+  try:
+    raw = mnist1d_data.make_dataset(args)
+  finally:
+    np.random.set_state(saved_state)
+  to_x = lambda a: np.asarray(a, np.float32)[..., None]  # [n, 40] -> [n, time=40, features=1]
+  return Dataset(name, "sequence", 10, to_x(raw["x"]), np.asarray(raw["y"], np.int32),
+                 to_x(raw["x_test"]), np.asarray(raw["y_test"], np.int32))
+
+
+def _load_tfds(name: str, data_dir: str | None) -> Dataset:
+  import tensorflow_datasets as tfds
+  tfds_name = name[len(TFDS_PREFIX):]
+  where = data_dir or os.environ.get("TFDS_DATA_DIR") or "~/tensorflow_datasets"
+  splits = {}
+  for split in ("train", "test"):
+    try:
+      # download=False: with it on, a missing dataset retries DNS for minutes.
+      splits[split] = tfds.data_source(tfds_name, split=split, data_dir=data_dir, download=False)
+    except Exception as e:  # tfds raises NotImplementedError/DatasetNotFoundError/... here.
+      raise DataError(
+          f"TFDS dataset {tfds_name!r} (split {split!r}) is not prepared under {where}: prepare it "
+          f"on a machine with internet (pip install 'genvdisc[tfds]'; tfds.builder({tfds_name!r}, "
+          f"data_dir=D).download_and_prepare(file_format='array_record')) and pass "
+          f"--config.data_dir=D ({type(e).__name__})") from None
+  features = splits["train"].dataset_info.features
+  if "image" not in features or "label" not in features:
+    raise DataError(f"TFDS dataset {tfds_name!r} has features {sorted(features.keys())}; "
+                    "only image/label datasets are supported as tfds:<name>")
+  num_classes = features["label"].num_classes
+
+  def to_arrays(source):
+    records = [source[i] for i in range(len(source))]
+    x = np.stack([r["image"] for r in records]).astype(np.float32) / np.float32(255.0)
+    y = np.asarray([r["label"] for r in records], np.int32)
+    return x, y
+
+  x_train, y_train = to_arrays(splits["train"])
+  x_test, y_test = to_arrays(splits["test"])
+  return Dataset(name, "image", int(num_classes), x_train, y_train, x_test, y_test)

@@ -1,0 +1,71 @@
+"""The explicit map from config names to models, and the pure init/apply pair they become."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+import flax.linen as nn
+import jax
+
+from genvdisc.data import KINDS
+from genvdisc.errors import ConfigError
+from genvdisc.models import cnn, linear, mlp
+
+Params = Any
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+  """Pure functions: `init(key, x) -> params`, `apply(params, x) -> outputs`.
+
+  `x` is a batch `[batch, *example_shape]`; neither function touches global state.
+  """
+  init: Callable[[jax.Array, jax.Array], Params]
+  apply: Callable[[Params, jax.Array], jax.Array]
+
+
+def from_linen(module: nn.Module) -> Model:
+  """Wraps a stateless flax.linen module as a `Model` (params only, no mutable collections)."""
+  return Model(init=lambda key, x: module.init(key, x)["params"],
+               apply=lambda params, x: module.apply({"params": params}, x))
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelSpec:
+  """What the registry knows of a model before building it.
+
+  build: `(num_classes, **model_kwargs) -> nn.Module`.
+  input_kinds: the dataset kinds (`genvdisc.data.KINDS`) it accepts.
+  objectives: the objectives it may be trained with (None: any classification objective).
+  uses_conv: it has convolutions, whose CPU speed drops inside `lax.scan` (see train.engine).
+  """
+  build: Callable[..., nn.Module]
+  input_kinds: tuple[str, ...] = KINDS
+  objectives: tuple[str, ...] | None = None
+  uses_conv: bool = False
+
+
+MODELS: dict[str, ModelSpec] = {
+    "logreg": ModelSpec(linear.Linear, objectives=("cross_entropy",)),
+    "linear_svm": ModelSpec(linear.Linear, objectives=("hinge",)),
+    "mlp": ModelSpec(mlp.MLP),
+    "lenet": ModelSpec(cnn.LeNet, input_kinds=("image",), uses_conv=True),
+    "cnn1d": ModelSpec(cnn.CNN1D, input_kinds=("sequence",), uses_conv=True),
+}
+
+
+def get_spec(name: str) -> ModelSpec:
+  if name not in MODELS:
+    raise ConfigError(f"unknown model {name!r} (config.model); valid names: {', '.join(MODELS)}")
+  return MODELS[name]
+
+
+def get_model(name: str, num_classes: int, **model_kwargs) -> Model:
+  """Builds the named model; `model_kwargs` are its constructor's fields (config.model_kwargs)."""
+  spec = get_spec(name)
+  try:
+    module = spec.build(num_classes=num_classes, **model_kwargs)
+  except TypeError as e:
+    raise ConfigError(f"config.model_kwargs do not fit model {name!r}: {e}") from None
+  return from_linen(module)

@@ -1,0 +1,214 @@
+"""`train_and_evaluate(config, workdir)`: the Python loop over chunks, checkpoints and results.
+
+Order of work, so that bad input costs nothing and leaves nothing behind:
+  1. check the config, load the dataset, check they fit, build the mesh  (no files touched)
+  2. claim the workdir: create it, write config.json (or check it equals the stored one)
+  3. if results.json is already there, return it without training
+  4. restore the newest checkpoint, if any, and train chunk by chunk, saving every
+     `checkpoint_every` steps; the final state is saved too
+  5. evaluate every seed and write results.json and results.md atomically
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+
+import jax
+import numpy as np
+
+from genvdisc import config as config_lib
+from genvdisc import data as data_lib
+from genvdisc import results as results_lib
+from genvdisc import sharding
+from genvdisc.checkpoint import Checkpointer
+from genvdisc.errors import DivergenceError, WorkdirError
+from genvdisc.models import get_model, get_spec
+from genvdisc.train import engine, tasks
+from genvdisc.train.optim import make_optimizer
+
+RESULTS_JSON = "results.json"
+RESULTS_MD = "results.md"
+CONFIG_JSON = "config.json"
+CHECKPOINT_DIR = "checkpoints"
+
+
+@dataclasses.dataclass
+class Experiment:
+  """Everything built from a config before training starts."""
+  config: object
+  seeds: tuple[int, ...]
+  dataset: data_lib.Dataset
+  mesh: object
+  chunk_steps: int
+  trainer: engine.Trainer
+  groups: list[np.ndarray]
+
+  def device_data(self) -> dict:
+    d = self.dataset
+    return sharding.put_replicated({"x_train": d.x_train, "y_train": d.y_train,
+                                    "x_test": d.x_test, "y_test": d.y_test}, self.mesh)
+
+  def init_states(self) -> list:
+    return [self.trainer.init(jax.device_put(g, sharding.seed_sharding(self.mesh)))
+            for g in self.groups]
+
+
+def build(config) -> Experiment:
+  """Validates `config` against its dataset and devices, and builds the jitted trainer."""
+  seeds = config_lib.validate(config)
+  dataset = data_lib.load(config.dataset, split_seed=config.get("split_seed", 0),
+                          data_dir=config.get("data_dir") or None)
+  config_lib.check_fits_dataset(config, dataset)
+  mesh = sharding.make_mesh(seed=config.mesh.seed, data=config.mesh.data)
+  sharding.check_seed_group(config.seed_group, mesh)
+  spec = get_spec(config.model)
+  chunk_steps = (engine.default_chunk_steps(jax.default_backend(), spec.uses_conv)
+                 if config.chunk_steps == -1 else config.chunk_steps)
+  config_lib.check_chunking(config, chunk_steps)
+  model = get_model(config.model, dataset.num_classes, **config.model_kwargs.to_dict())
+  optimizer = make_optimizer(config.optimizer, config.learning_rate, config.get("momentum", 0.0))
+  task = tasks.classification(model, config.objective, optimizer, config.get("C", 0.0),
+                              dataset.num_train)
+  trainer = engine.make_train(task, dataset.example_shape, config.batch_size, mesh,
+                              config.eval_batch_size)
+  return Experiment(config, seeds, dataset, mesh, chunk_steps, trainer,
+                    engine.seed_groups(seeds, config.seed_group))
+
+
+def train_and_evaluate(config, workdir: str, log=print) -> dict:
+  """Trains every seed of `config` in `workdir` (resuming if possible) and returns results.json."""
+  experiment = build(config)
+  stored = _claim_workdir(workdir, config)
+  if stored is not None:
+    log(f"[{config.name}] {workdir} already holds finished results; not retraining")
+    return stored
+
+  start_time = time.time()
+  data = experiment.device_data()
+  states = experiment.init_states()
+  checkpointer = Checkpointer(os.path.join(workdir, CHECKPOINT_DIR), config.keep_checkpoints)
+  try:
+    start_step = checkpointer.latest_step()
+    if start_step is not None:
+      states = checkpointer.restore(start_step, {"groups": states})["groups"]
+      log(f"[{config.name}] resumed from step {start_step} ({workdir})")
+    states = _train(experiment, states, data, start_step or 0, checkpointer, log)
+    if start_step != config.num_steps:
+      checkpointer.save(config.num_steps, {"groups": states})
+    per_seed = _evaluate(experiment, states, data)
+  finally:
+    checkpointer.close()
+
+  wall = time.time() - start_time
+  results = {
+      "config": config_lib.to_json_dict(config),
+      "seeds": list(experiment.seeds),
+      "seed_group": int(config.seed_group),
+      "chunk_steps": experiment.chunk_steps,
+      "mesh": sharding.describe(experiment.mesh),
+      "resumed_from_step": start_step,
+      "per_seed": per_seed,
+      "summary": results_lib.summarize(per_seed),
+      "versions": results_lib.package_versions(),
+      "wall_time_s": wall,
+  }
+  results_lib.write_json_atomic(os.path.join(workdir, RESULTS_JSON), results)
+  results_lib.write_text_atomic(os.path.join(workdir, RESULTS_MD),
+                                results_lib.TABLE_HEADER + "\n" + results_lib.markdown_row(results) + "\n")
+  return results
+
+
+def restore_states(config, workdir: str, step: int | None = None) -> list:
+  """The seed-group train states saved in `workdir` at `step` (default: the newest)."""
+  experiment = build(config)
+  checkpointer = Checkpointer(os.path.join(workdir, CHECKPOINT_DIR), config.keep_checkpoints)
+  try:
+    step = checkpointer.latest_step() if step is None else step
+    if step is None:
+      raise WorkdirError(f"no checkpoint in {workdir}/{CHECKPOINT_DIR}; train there first")
+    return checkpointer.restore(step, {"groups": experiment.init_states()})["groups"]
+  finally:
+    checkpointer.close()
+
+
+def _claim_workdir(workdir: str, config) -> dict | None:
+  """Creates `workdir` and records the config; returns stored results of a finished run."""
+  config_path = os.path.join(workdir, CONFIG_JSON)
+  wanted = config_lib.to_json_dict(config)
+  try:
+    os.makedirs(workdir, exist_ok=True)
+    if not os.path.exists(config_path):
+      results_lib.write_json_atomic(config_path, wanted)
+  except OSError as e:
+    raise WorkdirError(f"cannot write workdir {workdir!r} ({e.strerror or e}); "
+                       "pass a writable --workdir") from None
+  stored = results_lib.read_json(config_path)
+  if stored != wanted:
+    diff = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))
+    raise WorkdirError(f"workdir {workdir!r} holds a run with a different config (fields: "
+                       f"{', '.join(diff)}); use a new --workdir")
+  results_path = os.path.join(workdir, RESULTS_JSON)
+  return results_lib.read_json(results_path) if os.path.exists(results_path) else None
+
+
+def _train(experiment: Experiment, states: list, data: dict, step: int,
+           checkpointer: Checkpointer, log) -> list:
+  config, trainer = experiment.config, experiment.trainer
+  num_steps, chunk = config.num_steps, experiment.chunk_steps
+  clock_step, clock = step, time.time()
+  metrics = [None] * len(states)
+  while step < num_steps:
+    n = min(chunk, num_steps - step)
+    for i, state in enumerate(states):
+      states[i], metrics[i] = trainer.train_chunk(state, data, n)
+    step += n
+    if step % config.log_every == 0 or step == num_steps:
+      _check_divergence(experiment, states)
+      now = time.time()
+      rate = (step - clock_step) / max(now - clock, 1e-9)
+      losses = np.concatenate([np.asarray(m["loss"]) for m in metrics])
+      log(f"[{config.name}] step {step}/{num_steps} ({100 * step / num_steps:.0f}%) | "
+          f"{rate:.0f} steps/s, {rate * len(experiment.seeds):.0f} seed-steps/s | "
+          f"ETA {(num_steps - step) / max(rate, 1e-9):.0f}s | "
+          f"loss {np.nanmean(losses):.4f} (mean over seeds, last chunk)")
+      clock_step, clock = step, now
+    if step % config.checkpoint_every == 0 and step < num_steps:
+      checkpointer.save(step, {"groups": states})
+  return states
+
+
+def _seed_slots(experiment: Experiment):
+  """Yields (group index, slot, seed) for every real seed; padded repeats are skipped."""
+  seen = set()
+  for g, group in enumerate(experiment.groups):
+    for slot, seed in enumerate(group.tolist()):
+      if seed not in seen:
+        seen.add(seed)
+        yield g, slot, seed
+
+
+def _check_divergence(experiment: Experiment, states: list) -> None:
+  if not experiment.config.get("halt_on_divergence", False):
+    return
+  diverged_at = [np.asarray(s.diverged_at) for s in states]
+  for g, slot, seed in _seed_slots(experiment):
+    if diverged_at[g][slot] >= 0:
+      raise DivergenceError(
+          f"seed {seed} diverged (NaN/Inf) at step {diverged_at[g][slot]}; lower "
+          "config.learning_rate, or set --config.halt_on_divergence=False to freeze that seed "
+          "and carry on")
+
+
+def _evaluate(experiment: Experiment, states: list, data: dict) -> dict[str, dict]:
+  """Per-seed final metrics; `diverged_at_step` is None for seeds that stayed finite."""
+  group_metrics = [jax.tree.map(np.asarray, experiment.trainer.evaluate(s, data)) for s in states]
+  diverged_at = [np.asarray(s.diverged_at) for s in states]
+  per_seed = {}
+  for g, slot, seed in _seed_slots(experiment):
+    metrics = {k: float(v[slot]) for k, v in group_metrics[g].items()}
+    step = int(diverged_at[g][slot])
+    metrics["diverged_at_step"] = None if step < 0 else step
+    per_seed[str(seed)] = metrics
+  return per_seed
