@@ -1,0 +1,27 @@
+"""The MNIST-1D paper's CNN (3 x Conv1d 25 ch, kernels 5/3/3, stride 2, + linear), its recipe
+(Adam 1e-2, batch 100, 6000 steps, no L2).
+
+Paper (Greydanus & Kobak, README table): 94 %; its notebook (seed 42): 92.3 %.
+
+  python -m experiments.main --config=experiments/configs/cnn_mnist1d.py --workdir=runs/cnn_mnist1d
+
+Expected (5 seeds, this CPU): EXPECTED
+"""
+
+from experiments.configs import default
+
+
+def get_config():
+  config = default.get_config()
+  config.name = "cnn_mnist1d"
+  config.model = "cnn1d"
+  config.dataset = "mnist1d"
+  config.objective = "cross_entropy"
+  config.C = 0.0
+  config.optimizer = "adam"
+  config.learning_rate = 1e-2
+  config.batch_size = 100
+  config.num_steps = 6000
+  config.model_kwargs.channels = 25
+  config.model_kwargs.kernel_sizes = (5, 3, 3)
+  return config
