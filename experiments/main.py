@@ -33,7 +33,7 @@ def main(argv):
   except GenvdiscError as e:
     print(f"error: {e}", file=sys.stderr)
     sys.exit(2)
-  print(results.TABLE_HEADER)
+  print(results.table_header())
   print(results.markdown_row(run))
 
 

@@ -44,12 +44,17 @@ def format_pct(stat: dict | None) -> str:
   return f"{100 * stat['mean']:.1f} ± {100 * stat['std']:.1f}"
 
 
-TABLE_HEADER = ("| config | model | dataset | seeds | test acc % | train acc % | wall s |\n"
-                "|---|---|---|---|---|---|---|")
+COLUMNS = ("config", "model", "dataset", "seeds", "test acc %", "train acc %", "wall s")
+
+
+def table_header(extra_columns: tuple[str, ...] = ()) -> str:
+  """The two markdown header lines for rows from `markdown_row` (plus any extra columns)."""
+  columns = COLUMNS + tuple(extra_columns)
+  return "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|"
 
 
 def markdown_row(results: dict) -> str:
-  """One table row (see TABLE_HEADER): accuracies as mean ± std % over non-diverged seeds."""
+  """One table row (see `table_header`): accuracies as mean ± std % over non-diverged seeds."""
   cfg, summary = results["config"], results["summary"]
   diverged = [s for s, m in results["per_seed"].items() if m.get("diverged_at_step") is not None]
   seeds = f"{len(results['per_seed'])}" + (f" ({len(diverged)} diverged: {','.join(diverged)})"

@@ -116,7 +116,7 @@ def train_and_evaluate(config, workdir: str, log=print) -> dict:
   }
   results_lib.write_json_atomic(os.path.join(workdir, RESULTS_JSON), results)
   results_lib.write_text_atomic(os.path.join(workdir, RESULTS_MD),
-                                results_lib.TABLE_HEADER + "\n" + results_lib.markdown_row(results) + "\n")
+                                results_lib.table_header() + "\n" + results_lib.markdown_row(results) + "\n")
   return results
 
 
