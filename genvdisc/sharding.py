@@ -2,8 +2,14 @@
 
 The mesh has axes ('seed', 'data'). Every leaf of a seed group's train state carries a leading
 seed axis, sharded over 'seed' with NamedSharding; jit partitions the vmapped computation, so
-each device trains its own slice of the seeds (no pmap). Datasets held on the device are
-replicated. The 'data' axis (batch parallelism) must be 1 for now.
+each device trains its own `config.seed_group` seeds (no pmap) and any device count works.
+Datasets held on the device are replicated. The 'data' axis (batch parallelism) must be 1 for now.
+
+Numerics: on a given mesh, a seed's run is bitwise the same whatever the other seeds are (tests).
+Across device counts it agrees to float rounding, not bitwise: XLA fuses an SPMD-partitioned
+program differently from the single-device one (measured on CPU, MLP on digits, 40 Adam steps:
+params differ by <= 6e-8 between 4 simulated devices and 1, also with shard_map), and training
+can amplify such differences over long runs.
 """
 
 from __future__ import annotations
@@ -43,13 +49,13 @@ def replicated(mesh: Mesh) -> NamedSharding:
   return NamedSharding(mesh, P())
 
 
-def check_seed_group(width: int, mesh: Mesh) -> None:
-  """A seed group is split evenly over the mesh's seed axis, or it is an error."""
-  size = mesh.shape[SEED_AXIS]
-  if width % size:
-    raise ConfigError(f"config.seed_group={width} is not divisible by the {size} devices of the "
-                      f"mesh's seed axis; use --config.seed_group={-(-width // size) * size} "
-                      "(extra slots are padded with dummy seeds and dropped)")
+def group_width(seeds_per_device: int, mesh: Mesh) -> int:
+  """Seeds trained together: `seeds_per_device` on each device of the mesh's seed axis.
+
+  Every device then runs the same program on a `[seeds_per_device, ...]` slice, whatever the
+  device count, which is what makes a seed's numbers independent of the mesh.
+  """
+  return seeds_per_device * mesh.shape[SEED_AXIS]
 
 
 def put_replicated(tree, mesh: Mesh):

@@ -23,8 +23,9 @@ def get_config() -> ml_collections.ConfigDict:
   config.batch_size = 64             # examples per step, drawn i.i.d. with the step's key
   config.num_steps = 2000            # optimizer steps per seed
   config.seeds = "0,1,2,3,4"         # comma-separated; '--config.seeds=3' reruns seed 3 alone
-  config.seed_group = 5              # seeds vmapped together; fixed so a seed's result never
-                                     # depends on how many seeds ran (short groups are padded)
+  config.seed_group = 5              # seeds vmapped together on each device; a seed's numbers
+                                     # depend on this width only (not on the other seeds, the
+                                     # seed count or the device count): keep it to rerun a seed
   config.chunk_steps = -1            # steps per XLA call (lax.scan); 1 = one jitted step per
                                      # Python iteration; -1 = measured per-backend default
   config.log_every = 500             # progress line every this many steps (multiple of the chunk)

@@ -128,8 +128,8 @@ def _batched_mean(per_example: Callable[[dict], dict], x: jax.Array, y: jax.Arra
 def seed_groups(seeds: tuple[int, ...], width: int) -> list[np.ndarray]:
   """Splits seeds into groups of exactly `width`; the last is padded by repeating its last seed.
 
-  A seed's result depends on the group width but not on its neighbours or its slot (shared
-  README, measured), so padding with repeats is exact and the copies are simply dropped.
+  A seed's result depends on the per-device vmap width but not on its neighbours or its slot
+  (shared README, measured), so padding with repeats is exact and the copies are dropped.
   """
   groups = []
   for start in range(0, len(seeds), width):

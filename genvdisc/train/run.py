@@ -62,7 +62,6 @@ def build(config) -> Experiment:
                           data_dir=config.get("data_dir") or None)
   config_lib.check_fits_dataset(config, dataset)
   mesh = sharding.make_mesh(seed=config.mesh.seed, data=config.mesh.data)
-  sharding.check_seed_group(config.seed_group, mesh)
   spec = get_spec(config.model)
   chunk_steps = (engine.default_chunk_steps(jax.default_backend(), spec.uses_conv)
                  if config.chunk_steps == -1 else config.chunk_steps)
@@ -74,7 +73,7 @@ def build(config) -> Experiment:
   trainer = engine.make_train(task, dataset.example_shape, config.batch_size, mesh,
                               config.eval_batch_size)
   return Experiment(config, seeds, dataset, mesh, chunk_steps, trainer,
-                    engine.seed_groups(seeds, config.seed_group))
+                    engine.seed_groups(seeds, sharding.group_width(config.seed_group, mesh)))
 
 
 def train_and_evaluate(config, workdir: str, log=print) -> dict:
@@ -169,10 +168,12 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
       now = time.time()
       rate = (step - clock_step) / max(now - clock, 1e-9)
       losses = np.concatenate([np.asarray(m["loss"]) for m in metrics])
+      losses = losses[np.isfinite(losses)]
+      loss = (f"loss {losses.mean():.4f} (mean over finite seeds, last chunk)" if losses.size
+              else "loss: every seed is NaN/Inf")
       log(f"[{config.name}] step {step}/{num_steps} ({100 * step / num_steps:.0f}%) | "
           f"{rate:.0f} steps/s, {rate * len(experiment.seeds):.0f} seed-steps/s | "
-          f"ETA {(num_steps - step) / max(rate, 1e-9):.0f}s | "
-          f"loss {np.nanmean(losses):.4f} (mean over seeds, last chunk)")
+          f"ETA {(num_steps - step) / max(rate, 1e-9):.0f}s | {loss}")
       clock_step, clock = step, now
     if step % config.checkpoint_every == 0 and step < num_steps:
       checkpointer.save(step, {"groups": states})

@@ -1,0 +1,88 @@
+"""Seed sharding over 4 simulated CPU devices.
+
+XLA_FLAGS must be set before JAX starts, so the 4-device side runs in a subprocess, which
+prints its results and final params as JSON.
+"""
+
+import json
+import textwrap
+
+import jax
+import numpy as np
+import pytest
+
+from genvdisc import sharding
+from genvdisc.errors import ConfigError
+from genvdisc.train import run
+from tests.conftest import run_module, shrunk_config
+
+SEEDS = "0,1,2,3,4,5,6,7"
+FOUR_DEVICES = {"XLA_FLAGS": "--xla_force_host_platform_device_count=4", "JAX_PLATFORMS": "cpu"}
+
+FOUR_DEVICE_SCRIPT = textwrap.dedent("""
+    import json, sys
+    import jax, numpy as np
+    from genvdisc.train import run
+    from tests.conftest import shrunk_config
+    assert jax.device_count() == 4, jax.devices()
+    name, workdir, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    out = {}
+    for seeds in (%r, "5"):
+      config = shrunk_config(name, seeds=seeds, seed_group=2, chunk_steps=chunk)
+      results = run.train_and_evaluate(config, f"{workdir}/{seeds}", log=lambda s: None)
+      state = run.restore_states(config, f"{workdir}/{seeds}")[0]
+      leaves = jax.tree.leaves(state.params)
+      out[seeds] = {"per_seed": results["per_seed"], "mesh": results["mesh"],
+                    "shards": len(leaves[0].sharding.device_set),
+                    "params": [np.asarray(x).tolist() for x in leaves]}
+    print(json.dumps(out))
+""" % SEEDS)
+
+
+@pytest.mark.parametrize("name, chunk", [("mlp_digits", 10), ("cnn_mnist1d", 1)])
+def test_four_device_seed_sharding(tmp_path, name, chunk):
+  script = tmp_path / "four.py"
+  script.write_text(FOUR_DEVICE_SCRIPT)
+  proc = run_module("tests.run_script", str(script), name, str(tmp_path / "four"), str(chunk),
+                    env=FOUR_DEVICES)
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  four = json.loads(proc.stdout.strip().splitlines()[-1])
+  assert four[SEEDS]["mesh"]["axes"] == {"seed": 4, "data": 1} and four[SEEDS]["shards"] == 4
+
+  # On 4 devices, seed 5 rerun alone (padded to the same 2 seeds per device) is bitwise equal.
+  assert four["5"]["per_seed"]["5"] == four[SEEDS]["per_seed"]["5"]
+  for alone, together in zip(four["5"]["params"], four[SEEDS]["params"], strict=True):
+    np.testing.assert_array_equal(np.asarray(alone)[0], np.asarray(together)[5])
+
+  # The same config on 1 device (4 groups of 2 seeds) agrees to float rounding.
+  config = shrunk_config(name, seeds=SEEDS, seed_group=2, chunk_steps=chunk)
+  one = run.train_and_evaluate(config, str(tmp_path / "one"), log=lambda s: None)
+  assert one["mesh"]["devices"] == 1
+  for seed, metrics in one["per_seed"].items():
+    for key, value in metrics.items():
+      assert four[SEEDS]["per_seed"][seed][key] == pytest.approx(value, rel=1e-5), (seed, key)
+  one_params = [np.concatenate(leaves) for leaves in zip(
+      *(jax.tree.leaves(s.params) for s in run.restore_states(config, str(tmp_path / "one"))))]
+  for a, b in zip(four[SEEDS]["params"], one_params, strict=True):
+    np.testing.assert_allclose(np.asarray(a, np.float32), b, rtol=1e-4, atol=1e-6)
+
+
+def test_mesh_mismatch_names_devices_and_fix():
+  n = jax.device_count()
+  with pytest.raises(ConfigError, match=rf"seed=3 x data=1 = 3 devices but {n} cpu device\(s\)"
+                                        r" were found; use --config.mesh.seed=-1"):
+    sharding.make_mesh(seed=3)
+  with pytest.raises(ConfigError, match="config.mesh.data=2"):
+    sharding.make_mesh(seed=1, data=2)
+
+
+def test_seed_count_not_dividing_the_mesh_is_padded():
+  proc = run_module("tests.run_script", "-c", "\n".join([
+      "from genvdisc import sharding",
+      "from genvdisc.train import engine",
+      "mesh = sharding.make_mesh()",
+      "width = sharding.group_width(2, mesh)",
+      "print(width, [g.tolist() for g in engine.seed_groups((0, 1, 2), width)])"]),
+      env=FOUR_DEVICES)
+  assert proc.returncode == 0, proc.stderr[-2000:]
+  assert proc.stdout.split("\n")[0] == "8 [[0, 1, 2, 2, 2, 2, 2, 2]]"
