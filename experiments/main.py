@@ -23,6 +23,21 @@ config_flags.DEFINE_config_file("config", None, "Config file (experiments/config
 flags.mark_flags_as_required(["config", "workdir"])
 
 
+def parse_flags(argv):
+  """absl's parser, but a bad --config path or field is one line and exit 2, not a traceback."""
+  try:
+    argv = FLAGS(argv)
+    FLAGS.config.get("name")  # config_flags defers a config file's load errors to first use
+    return argv
+  except flags.Error as e:
+    print(f"error: {e}", file=sys.stderr)
+  except (AttributeError, KeyError, OSError, TypeError, ValueError) as e:
+    detail = " ".join(str(e.__cause__ or e).split())
+    print(f"error: bad --config flag ({type(e).__name__}: {detail}); the fields are listed in "
+          "experiments/configs/default.py", file=sys.stderr)
+  sys.exit(2)
+
+
 def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
@@ -38,4 +53,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-  app.run(main)
+  app.run(main, flags_parser=parse_flags)

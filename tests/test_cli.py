@@ -1,0 +1,66 @@
+"""experiments.main and experiments.reproduce as a user runs them: one clear line for bad input."""
+
+import json
+
+import pytest
+
+from experiments import reproduce
+from tests.conftest import run_module, shrunk_config
+
+CONFIG = "--config=experiments/configs/logreg_iris.py"
+SHORT = ["--config.num_steps=20", "--config.chunk_steps=10", "--config.log_every=10",
+         "--config.checkpoint_every=10", "--config.seeds=0,1", "--config.seed_group=2"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--config.model=resnet"], "error: unknown model 'resnet' (config.model); valid names: logreg,"),
+    (["--config.dataset=mnist2d"], "error: unknown dataset 'mnist2d'; valid names: digits,"),
+    (["--config.model=lenet"], "error: model 'lenet' needs image inputs but dataset 'iris' is tabular"),
+    (["--config.foo=1"], "error: bad --config flag (AttributeError: \"'foo'\")"),
+    (["--config.seed_group=two"], "error: flag --config.seed_group=two: invalid literal for int()"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path, args, message):
+  workdir = tmp_path / "run"
+  proc = run_module("experiments.main", CONFIG, f"--workdir={workdir}", *args)
+  assert proc.returncode == 2
+  assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]  # exactly one line
+  assert proc.stderr.startswith(message), proc.stderr
+  assert "Traceback" not in proc.stderr and not workdir.exists()
+
+
+def test_missing_config_file_and_unwritable_workdir(tmp_path):
+  proc = run_module("experiments.main", "--config=experiments/configs/nope.py",
+                    f"--workdir={tmp_path / 'run'}")
+  assert proc.returncode == 2 and "No such file or directory: 'experiments/configs/nope.py'" in proc.stderr
+  (tmp_path / "file").write_text("")
+  proc = run_module("experiments.main", CONFIG, f"--workdir={tmp_path / 'file' / 'run'}", *SHORT)
+  assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+  assert "cannot write workdir" in proc.stderr and "pass a writable --workdir" in proc.stderr
+
+
+def test_main_trains_prints_table_and_refuses_another_config(tmp_path):
+  workdir = tmp_path / "run"
+  proc = run_module("experiments.main", CONFIG, f"--workdir={workdir}", *SHORT)
+  assert proc.returncode == 0, proc.stderr[-2000:]
+  assert "step 20/20 (100%)" in proc.stdout
+  assert "| config | model | dataset | seeds | test acc % |" in proc.stdout
+  assert "| logreg_iris | logreg | iris | 2 |" in proc.stdout
+  results = json.loads((workdir / "results.json").read_text())
+  assert results["config"]["num_steps"] == 20 and sorted(results["per_seed"]) == ["0", "1"]
+
+  proc = run_module("experiments.main", CONFIG, f"--workdir={workdir}", *SHORT, "--config.seeds=0")
+  assert proc.returncode == 2 and "holds a run with a different config (fields: seeds)" in proc.stderr
+
+
+def test_reproduce_runs_every_row_and_writes_the_table(tmp_path, monkeypatch):
+  monkeypatch.setitem(reproduce.TABLES, "tiny", [("logreg_iris", "ref A"), ("svm_iris", "ref B")])
+  monkeypatch.setattr(reproduce, "get_config", lambda name: shrunk_config(name))
+  table = reproduce.reproduce("tiny", str(tmp_path), log=lambda s: None)
+  lines = table.strip().splitlines()
+  assert lines[0].endswith("| reference |") and len(lines) == 4
+  assert lines[2].startswith("| logreg_iris |") and lines[2].endswith("| ref A |")
+  assert lines[3].startswith("| svm_iris |") and lines[3].endswith("| ref B |")
+  assert (tmp_path / "tiny.md").read_text() == table
+  one_seed = reproduce.reproduce("tiny", str(tmp_path), seeds="1", log=lambda s: None)
+  assert (tmp_path / "logreg_iris-seeds-1" / "results.json").exists()
+  assert "| logreg_iris | logreg | iris | 1 |" in one_seed

@@ -1,0 +1,58 @@
+"""Config validation: every bad field is a ConfigError naming the field and a valid value."""
+
+import pytest
+
+from genvdisc import config as config_lib
+from genvdisc import data
+from genvdisc.errors import ConfigError
+from genvdisc.train import run
+from tests.conftest import shrunk_config
+
+
+@pytest.mark.parametrize("text, seeds", [("0,1,2,3,4", (0, 1, 2, 3, 4)), ("3", (3,)), (3, (3,)),
+                                         ((0, 2), (0, 2)), (" 4, 5 ", (4, 5))])
+def test_parse_seeds(text, seeds):
+  assert config_lib.parse_seeds(text) == seeds
+
+
+@pytest.mark.parametrize("text", ["", "a", "1,1", "-1", "0;1"])
+def test_parse_seeds_rejects(text):
+  with pytest.raises(ConfigError, match="config.seeds=.*e.g. --config.seeds=0,1,2,3,4"):
+    config_lib.parse_seeds(text)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("objective", "hinge", r"config.objective='hinge' is invalid; use cross_entropy for model 'logreg'"),
+    ("objective", "mse", r"config.objective='mse' is invalid; use one of cross_entropy, hinge"),
+    ("optimizer", "lbfgs", r"config.optimizer='lbfgs' is invalid; use one of adam, sgd"),
+    ("learning_rate", 0.0, r"config.learning_rate=0.0 is invalid; use a value > 0"),
+    ("num_steps", 0, r"config.num_steps=0 is invalid; use an integer >= 1"),
+    ("seed_group", 0, r"config.seed_group=0 is invalid"),
+    ("chunk_steps", 0, r"config.chunk_steps=0 is invalid; use -1"),
+    ("log_every", 15, r"config.log_every=15 is not a multiple of the chunk length 10; use "
+                      r"--config.log_every=10"),
+    ("batch_size", 500, r"config.batch_size=500 exceeds the 112 training examples of 'iris'"),
+    ("model", "cnn1d", r"model 'cnn1d' needs sequence inputs but dataset 'iris' is tabular \(4,\)"),
+])
+def test_invalid_fields(field, value, message):
+  config = shrunk_config("logreg_iris", **{field: value})
+  with pytest.raises(ConfigError, match=message):
+    run.build(config)
+
+
+def test_missing_field():
+  config = shrunk_config("logreg_iris")
+  del config["seed_group"]
+  with pytest.raises(ConfigError, match="missing field.*seed_group"):
+    config_lib.validate(config)
+
+
+def test_every_experiment_config_is_valid():
+  import pathlib
+  names = sorted(p.stem for p in pathlib.Path("experiments/configs").glob("*.py")
+                 if not p.stem.startswith("_") and p.stem != "default")
+  assert len(names) >= 9
+  for name in names:
+    config = shrunk_config(name)
+    config_lib.validate(config)
+    config_lib.check_fits_dataset(config, data.load(config.dataset))
