@@ -4,8 +4,6 @@ import importlib
 import os
 import sys
 
-import pytest
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -21,12 +19,6 @@ def shrunk_config(name: str, **overrides):
   for field, value in overrides.items():
     config[field] = value
   return config
-
-
-@pytest.fixture
-def quiet_log():
-  lines = []
-  return lines.append
 
 
 def run_module(*args, env=None, timeout=300):

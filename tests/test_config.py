@@ -6,7 +6,7 @@ from genvdisc import config as config_lib
 from genvdisc import data
 from genvdisc.errors import ConfigError
 from genvdisc.train import run
-from tests.conftest import shrunk_config
+from tests.conftest import ROOT, shrunk_config
 
 
 @pytest.mark.parametrize("text, seeds", [("0,1,2,3,4", (0, 1, 2, 3, 4)), ("3", (3,)), (3, (3,)),
@@ -49,7 +49,7 @@ def test_missing_field():
 
 def test_every_experiment_config_is_valid():
   import pathlib
-  names = sorted(p.stem for p in pathlib.Path("experiments/configs").glob("*.py")
+  names = sorted(p.stem for p in pathlib.Path(ROOT, "experiments", "configs").glob("*.py")
                  if not p.stem.startswith("_") and p.stem != "default")
   assert len(names) >= 9
   for name in names:
