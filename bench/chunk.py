@@ -23,7 +23,7 @@ flags.DEFINE_integer("steps", 600, "Steps per timed repeat (a multiple of every 
 def measure(config, chunk: int, steps: int, repeats: int) -> list[float]:
   config.chunk_steps = chunk
   config.log_every = config.checkpoint_every = steps
-  experiment = run.build(config)
+  experiment = run.make_train(config)
   data = experiment.device_data()
   state = experiment.init_states()[0]
   rates = []

@@ -37,7 +37,7 @@ def test_parse_seeds_rejects(text):
 def test_invalid_fields(field, value, message):
   config = shrunk_config("logreg_iris", **{field: value})
   with pytest.raises(ConfigError, match=message):
-    run.build(config)
+    run.make_train(config)
 
 
 def test_missing_field():

@@ -17,7 +17,7 @@ from tests.conftest import shrunk_config
 
 def params_of(config, workdir):
   """Final params of every real seed, keyed by seed, as numpy arrays."""
-  experiment = run.build(config)
+  experiment = run.make_train(config)
   states = run.restore_states(config, workdir)
   return {seed: jax.tree.map(lambda a: np.asarray(a[slot]), states[g].params)
           for g, slot, seed in run._seed_slots(experiment)}
@@ -103,7 +103,7 @@ def test_diverging_seed_is_frozen_and_others_carry_on():
     return {"w": w}, opt_state, {"loss": jnp.log(limit - w)}
 
   task = tasks.Task(init=init, update=update, eval_metrics=lambda p, b: {"w": b["y"] * 0.0 + p["w"]})
-  trainer = engine.make_train(task, (1,), batch_size=1, mesh=sharding.make_mesh())
+  trainer = engine.make_trainer(task, (1,), batch_size=1, mesh=sharding.make_mesh())
   data = {"x_train": jnp.zeros((4, 1)), "y_train": jnp.zeros((4,), jnp.int32),
           "x_test": jnp.zeros((4, 1)), "y_test": jnp.zeros((4,), jnp.int32)}
   state = trainer.init(jnp.arange(3, dtype=jnp.int32))

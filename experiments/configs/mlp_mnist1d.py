@@ -4,7 +4,7 @@ Paper (Greydanus & Kobak, README table): 68 %; its notebook (seed 42): 65.1 %.
 
   python -m experiments.main --config=experiments/configs/mlp_mnist1d.py --workdir=runs/mlp_mnist1d
 
-Expected (5 seeds, this CPU): EXPECTED
+Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 66.8 ± 1.0 % test accuracy, ~11 s.
 """
 
 from experiments.configs import default

@@ -1,6 +1,6 @@
 """The training engine: chunks of steps in XLA, vmapped over a group of seeds, sharded by seed.
 
-`make_train(task, ...)` returns jitted functions over a seed group (every state leaf has a
+`make_trainer(task, ...)` returns jitted functions over a seed group (every state leaf has a
 leading seed axis of the group's width):
 
   init(seeds int32[W]) -> TrainState[W]
@@ -50,7 +50,7 @@ def all_finite(tree) -> jax.Array:
   return jnp.all(jnp.asarray([jnp.all(jnp.isfinite(x)) for x in jax.tree.leaves(tree)]))
 
 
-def make_train(task: Task, example_shape: tuple[int, ...], batch_size: int, mesh: Mesh,
+def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, mesh: Mesh,
                eval_batch_size: int = 1000) -> Trainer:
   """Builds the jitted, seed-vmapped, seed-sharded functions of a `Task` (see module docstring).
 

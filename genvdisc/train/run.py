@@ -1,5 +1,8 @@
 """`train_and_evaluate(config, workdir)`: the Python loop over chunks, checkpoints and results.
 
+`make_train(config)` builds everything static (data, mesh, jitted trainer, seed groups) without
+touching the disk; `train_and_evaluate` drives it.
+
 Order of work, so that bad input costs nothing and leaves nothing behind:
   1. check the config, load the dataset, check they fit, build the mesh  (no files touched)
   2. claim the workdir: create it, write config.json (or check it equals the stored one)
@@ -55,8 +58,11 @@ class Experiment:
             for g in self.groups]
 
 
-def build(config) -> Experiment:
-  """Validates `config` against its dataset and devices, and builds the jitted trainer."""
+def make_train(config) -> Experiment:
+  """Validates `config` against its dataset and devices and builds its seed groups and jitted
+  trainer: `make_train(config).trainer.train_chunk(state, data, n)` runs n steps of every seed
+  of a group (see `engine.make_trainer`). Nothing is written anywhere.
+  """
   seeds = config_lib.validate(config)
   dataset = data_lib.load(config.dataset, split_seed=config.get("split_seed", 0),
                           data_dir=config.get("data_dir") or None)
@@ -70,7 +76,7 @@ def build(config) -> Experiment:
   optimizer = make_optimizer(config.optimizer, config.learning_rate, config.get("momentum", 0.0))
   task = tasks.classification(model, config.objective, optimizer, config.get("C", 0.0),
                               dataset.num_train)
-  trainer = engine.make_train(task, dataset.example_shape, config.batch_size, mesh,
+  trainer = engine.make_trainer(task, dataset.example_shape, config.batch_size, mesh,
                               config.eval_batch_size)
   return Experiment(config, seeds, dataset, mesh, chunk_steps, trainer,
                     engine.seed_groups(seeds, sharding.group_width(config.seed_group, mesh)))
@@ -78,7 +84,7 @@ def build(config) -> Experiment:
 
 def train_and_evaluate(config, workdir: str, log=print) -> dict:
   """Trains every seed of `config` in `workdir` (resuming if possible) and returns results.json."""
-  experiment = build(config)
+  experiment = make_train(config)
   stored = _claim_workdir(workdir, config)
   if stored is not None:
     log(f"[{config.name}] {workdir} already holds finished results; not retraining")
@@ -121,7 +127,7 @@ def train_and_evaluate(config, workdir: str, log=print) -> dict:
 
 def restore_states(config, workdir: str, step: int | None = None) -> list:
   """The seed-group train states saved in `workdir` at `step` (default: the newest)."""
-  experiment = build(config)
+  experiment = make_train(config)
   checkpointer = Checkpointer(os.path.join(workdir, CHECKPOINT_DIR), config.keep_checkpoints)
   try:
     step = checkpointer.latest_step() if step is None else step
