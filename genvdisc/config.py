@@ -10,11 +10,9 @@ import json
 
 from genvdisc import data as data_lib
 from genvdisc.errors import ConfigError
-from genvdisc.models import get_spec
-from genvdisc.objectives import DATA_LOSSES
 from genvdisc.train.optim import OPTIMIZERS
 
-REQUIRED = ("name", "model", "model_kwargs", "dataset", "objective", "optimizer", "learning_rate",
+REQUIRED = ("name", "task", "model", "model_kwargs", "dataset", "optimizer", "learning_rate",
             "batch_size", "num_steps", "seeds", "seed_group", "chunk_steps", "log_every",
             "checkpoint_every", "keep_checkpoints", "eval_batch_size", "mesh")
 
@@ -38,17 +36,15 @@ def _require(condition: bool, field: str, value, valid: str) -> None:
 
 
 def validate(config) -> tuple[int, ...]:
-  """Checks the fields that need no data. Returns the parsed seeds."""
+  """Checks the fields every task shares and that need no data. Returns the parsed seeds.
+
+  Task-specific fields (model, objective, ...) are checked by the task's builder
+  (`genvdisc.train.tasks.TASKS`), which sees the dataset too.
+  """
   missing = [f for f in REQUIRED if f not in config]
   if missing:
     raise ConfigError(f"config is missing field(s) {', '.join(missing)}; start from "
                       "experiments/configs/default.py")
-  spec = get_spec(config.model)
-  _require(config.objective in DATA_LOSSES, "objective", config.objective,
-           f"one of {', '.join(DATA_LOSSES)}")
-  if spec.objectives is not None:
-    _require(config.objective in spec.objectives, "objective", config.objective,
-             f"{' or '.join(spec.objectives)} for model {config.model!r}")
   _require(config.optimizer in OPTIMIZERS, "optimizer", config.optimizer,
            f"one of {', '.join(OPTIMIZERS)}")
   _require(config.learning_rate > 0, "learning_rate", config.learning_rate, "a value > 0, e.g. 1e-3")
@@ -61,25 +57,22 @@ def validate(config) -> tuple[int, ...]:
   _require(config.eval_batch_size >= 1, "eval_batch_size", config.eval_batch_size, "an integer >= 1")
   for field in ("log_every", "checkpoint_every"):
     _require(config[field] >= 1, field, config[field], "an integer >= 1")
+  _require(config.get("eval_every", 0) >= 0, "eval_every", config.get("eval_every"),
+           "0 (only at the end) or an integer >= 1")
   return parse_seeds(config.seeds)
 
 
 def check_chunking(config, chunk_steps: int) -> None:
-  """Chunks must tile the log and checkpoint intervals, so a resumed run follows the same grid."""
-  for field in ("log_every", "checkpoint_every"):
-    if config[field] % chunk_steps:
+  """Chunks must tile the log, checkpoint and eval intervals, so a resumed run follows the same grid."""
+  for field in ("log_every", "checkpoint_every", "eval_every"):
+    if config.get(field, 0) % chunk_steps:
       raise ConfigError(f"config.{field}={config[field]} is not a multiple of the chunk length "
                         f"{chunk_steps}; use --config.{field}={max(1, config[field] // chunk_steps) * chunk_steps}"
                         " or a --config.chunk_steps that divides it")
 
 
 def check_fits_dataset(config, dataset: data_lib.Dataset) -> None:
-  """Model/dataset compatibility and sizes against the training split."""
-  spec = get_spec(config.model)
-  if dataset.kind not in spec.input_kinds:
-    raise ConfigError(f"model {config.model!r} needs {' or '.join(spec.input_kinds)} inputs but "
-                      f"dataset {dataset.name!r} is {dataset.kind} {dataset.example_shape}; "
-                      "pick another config.model, e.g. 'mlp'")
+  """Sizes against the training split."""
   if config.batch_size > dataset.num_train:
     raise ConfigError(f"config.batch_size={config.batch_size} exceeds the {dataset.num_train} "
                       f"training examples of {dataset.name!r}; use --config.batch_size<={dataset.num_train}")

@@ -67,7 +67,7 @@ class Crash(Exception):
 
 
 def test_resumed_run_equals_uninterrupted(tmp_path, monkeypatch):
-  config = shrunk_config("svm_digits", num_steps=60, seeds="0,1,2", seed_group=2)
+  config = shrunk_config("svm_digits", num_steps=60, seeds="0,1,2", seed_group=2, eval_every=10)
   uninterrupted = run.train_and_evaluate(config, str(tmp_path / "a"), log=lambda s: None)
 
   real_save = Checkpointer.save
@@ -87,6 +87,8 @@ def test_resumed_run_equals_uninterrupted(tmp_path, monkeypatch):
   assert "resumed from step 20" in lines[0]
   assert resumed["resumed_from_step"] == 20
   assert resumed["per_seed"] == uninterrupted["per_seed"]
+  assert resumed["curves"] == uninterrupted["curves"]
+  assert [point["step"] for point in resumed["curves"]] == [10, 20, 30, 40, 50, 60]
   assert_trees_equal(params_of(config, str(tmp_path / "a")), params_of(config, str(tmp_path / "b")))
 
 

@@ -10,6 +10,7 @@ import ml_collections
 def get_config() -> ml_collections.ConfigDict:
   config = ml_collections.ConfigDict()
   config.name = "default"            # row name in results tables
+  config.task = "classification"     # key of genvdisc.train.tasks.TASKS (what is trained, how)
   config.model = "mlp"               # key of genvdisc.models.MODELS
   config.model_kwargs = ml_collections.ConfigDict()  # constructor fields of that model
   config.dataset = "digits"          # genvdisc.data.load name: digits|iris|wine|breast_cancer|mnist1d|tfds:<name>
@@ -32,6 +33,8 @@ def get_config() -> ml_collections.ConfigDict:
   config.checkpoint_every = 1000     # Orbax save every this many steps (multiple of the chunk)
   config.keep_checkpoints = 2        # newest checkpoints kept
   config.eval_batch_size = 1000      # examples per evaluation batch (bounds eval memory)
+  config.eval_every = 0              # also evaluate every this many steps (multiple of the chunk)
+                                     # into results.json's "curves"; 0 = only at the end
   config.halt_on_divergence = False  # NaN/Inf in a seed: stop the run (True) or freeze that seed
   config.mesh = ml_collections.ConfigDict()
   config.mesh.seed = -1              # devices along the seed axis; -1 = all devices

@@ -27,13 +27,12 @@ from genvdisc import results as results_lib
 from genvdisc import sharding
 from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import DivergenceError, WorkdirError
-from genvdisc.models import get_model, get_spec
 from genvdisc.train import engine, tasks
-from genvdisc.train.optim import make_optimizer
 
 RESULTS_JSON = "results.json"
 RESULTS_MD = "results.md"
 CONFIG_JSON = "config.json"
+CURVES_JSON = "curves.json"
 CHECKPOINT_DIR = "checkpoints"
 
 
@@ -67,15 +66,11 @@ def make_train(config) -> Experiment:
   dataset = data_lib.load(config.dataset, split_seed=config.get("split_seed", 0),
                           data_dir=config.get("data_dir") or None)
   config_lib.check_fits_dataset(config, dataset)
+  task = tasks.from_config(config, dataset)
   mesh = sharding.make_mesh(seed=config.mesh.seed, data=config.mesh.data)
-  spec = get_spec(config.model)
-  chunk_steps = (engine.default_chunk_steps(jax.default_backend(), spec.uses_conv)
+  chunk_steps = (engine.default_chunk_steps(jax.default_backend(), task.uses_conv)
                  if config.chunk_steps == -1 else config.chunk_steps)
   config_lib.check_chunking(config, chunk_steps)
-  model = get_model(config.model, dataset.num_classes, **config.model_kwargs.to_dict())
-  optimizer = make_optimizer(config.optimizer, config.learning_rate, config.get("momentum", 0.0))
-  task = tasks.classification(model, config.objective, optimizer, config.get("C", 0.0),
-                              dataset.num_train)
   trainer = engine.make_trainer(task, dataset.example_shape, config.batch_size, mesh,
                               config.eval_batch_size)
   return Experiment(config, seeds, dataset, mesh, chunk_steps, trainer,
@@ -99,10 +94,12 @@ def train_and_evaluate(config, workdir: str, log=print) -> dict:
     if start_step is not None:
       states = checkpointer.restore(start_step, {"groups": states})["groups"]
       log(f"[{config.name}] resumed from step {start_step} ({workdir})")
-    states = _train(experiment, states, data, start_step or 0, checkpointer, log)
+    curves = _load_curves(workdir, start_step or 0)
+    states = _train(experiment, states, data, start_step or 0, checkpointer, curves, workdir, log)
     if start_step != config.num_steps:
       checkpointer.save(config.num_steps, {"groups": states})
     per_seed = _evaluate(experiment, states, data)
+    curves.append({"step": config.num_steps, "per_seed": per_seed})
   finally:
     checkpointer.close()
 
@@ -116,6 +113,7 @@ def train_and_evaluate(config, workdir: str, log=print) -> dict:
       "resumed_from_step": start_step,
       "per_seed": per_seed,
       "summary": results_lib.summarize(per_seed),
+      "curves": curves,
       "versions": results_lib.package_versions(),
       "wall_time_s": wall,
   }
@@ -158,8 +156,17 @@ def _claim_workdir(workdir: str, config) -> dict | None:
   return results_lib.read_json(results_path) if os.path.exists(results_path) else None
 
 
+def _load_curves(workdir: str, up_to_step: int) -> list[dict]:
+  """Evaluations an interrupted run already made, up to the step it resumes from."""
+  path = os.path.join(workdir, CURVES_JSON)
+  if not up_to_step or not os.path.exists(path):
+    return []
+  return [point for point in results_lib.read_json(path) if point["step"] <= up_to_step]
+
+
 def _train(experiment: Experiment, states: list, data: dict, step: int,
-           checkpointer: Checkpointer, log) -> list:
+           checkpointer: Checkpointer, curves: list, workdir: str, log) -> list:
+  """Runs chunks from `step` to config.num_steps; appends periodic evaluations to `curves`."""
   config, trainer = experiment.config, experiment.trainer
   num_steps, chunk = config.num_steps, experiment.chunk_steps
   clock_step, clock = step, time.time()
@@ -181,6 +188,10 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
           f"{rate:.0f} steps/s, {rate * len(experiment.seeds):.0f} seed-steps/s | "
           f"ETA {(num_steps - step) / max(rate, 1e-9):.0f}s | {loss}")
       clock_step, clock = step, now
+    eval_every = config.get("eval_every", 0)
+    if eval_every and step % eval_every == 0 and step < num_steps:
+      curves.append({"step": step, "per_seed": _evaluate(experiment, states, data)})
+      results_lib.write_json_atomic(os.path.join(workdir, CURVES_JSON), curves)
     if step % config.checkpoint_every == 0 and step < num_steps:
       checkpointer.save(step, {"groups": states})
   return states

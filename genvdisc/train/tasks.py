@@ -17,7 +17,10 @@ import jax.numpy as jnp
 import optax
 
 from genvdisc import objectives
-from genvdisc.models import Model
+from genvdisc.data import Dataset
+from genvdisc.errors import ConfigError
+from genvdisc.models import Model, get_model, get_spec
+from genvdisc.train.optim import make_optimizer
 
 Batch = dict[str, jax.Array]
 Metrics = dict[str, jax.Array]
@@ -30,14 +33,16 @@ class Task:
   update(params, opt_state, batch, key) -> (params, opt_state, metrics); metrics must hold the
     scalar 'loss' that divergence detection watches.
   eval_metrics(params, batch) -> {name: per-example values [B]}; the engine averages them.
+  uses_conv: its networks have convolutions (picks the CPU chunk default, see engine).
   """
   init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
   update: Callable[[Any, Any, Batch, jax.Array], tuple[Any, Any, Metrics]]
   eval_metrics: Callable[[Any, Batch], Metrics]
+  uses_conv: bool = False
 
 
 def classification(model: Model, data_loss: str, optimizer: optax.GradientTransformation,
-                   C: float, num_train: int) -> Task:
+                   C: float, num_train: int, uses_conv: bool = False) -> Task:
   """Supervised classification: minimise mean_i l(f(x_i), y_i) + ||W||^2 / (2 C n).
 
   l is `objectives.DATA_LOSSES[data_loss]` (softmax cross-entropy or the Crammer–Singer hinge);
@@ -65,4 +70,36 @@ def classification(model: Model, data_loss: str, optimizer: optax.GradientTransf
     return {"accuracy": objectives.accuracy(scores, batch["y"]),
             "loss": per_example_loss(scores, batch["y"])}
 
-  return Task(init=init, update=update, eval_metrics=eval_metrics)
+  return Task(init=init, update=update, eval_metrics=eval_metrics, uses_conv=uses_conv)
+
+
+def classification_from_config(config, dataset: Dataset) -> Task:
+  """`classification` for config.model / objective / C / optimizer, checked against the data."""
+  spec = get_spec(config.model)
+  if config.objective not in objectives.DATA_LOSSES:
+    raise ConfigError(f"config.objective={config.objective!r} is invalid; use one of "
+                      f"{', '.join(objectives.DATA_LOSSES)}")
+  if spec.objectives is not None and config.objective not in spec.objectives:
+    raise ConfigError(f"config.objective={config.objective!r} is invalid; use "
+                      f"{' or '.join(spec.objectives)} for model {config.model!r}")
+  if dataset.kind not in spec.input_kinds:
+    raise ConfigError(f"model {config.model!r} needs {' or '.join(spec.input_kinds)} inputs but "
+                      f"dataset {dataset.name!r} is {dataset.kind} {dataset.example_shape}; "
+                      "pick another config.model, e.g. 'mlp'")
+  model = get_model(config.model, dataset.num_classes, **config.model_kwargs.to_dict())
+  optimizer = make_optimizer(config.optimizer, config.learning_rate, config.get("momentum", 0.0))
+  return classification(model, config.objective, optimizer, config.get("C", 0.0),
+                        dataset.num_train, uses_conv=spec.uses_conv)
+
+
+# config.task -> builder(config, dataset) -> Task. Builders check their own fields.
+TASKS: dict[str, Callable[[Any, Dataset], Task]] = {
+    "classification": classification_from_config,
+}
+
+
+def from_config(config, dataset: Dataset) -> Task:
+  name = config.get("task", "classification")
+  if name not in TASKS:
+    raise ConfigError(f"unknown task {name!r} (config.task); valid: {', '.join(TASKS)}")
+  return TASKS[name](config, dataset)
