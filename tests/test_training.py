@@ -104,7 +104,7 @@ def test_diverging_seed_is_frozen_and_others_carry_on():
     w = params["w"] * 2.0
     return {"w": w}, opt_state, {"loss": jnp.log(limit - w)}
 
-  task = tasks.Task(init=init, update=update, eval_metrics=lambda p, b: {"w": b["y"] * 0.0 + p["w"]})
+  task = tasks.Task(init=init, update=update, eval_metrics=lambda p, b, k: {"w": b["y"] * 0.0 + p["w"]})
   trainer = engine.make_trainer(task, (1,), batch_size=1, mesh=sharding.make_mesh())
   data = {"x_train": jnp.zeros((4, 1)), "y_train": jnp.zeros((4,), jnp.int32),
           "x_test": jnp.zeros((4, 1)), "y_test": jnp.zeros((4,), jnp.int32)}

@@ -37,6 +37,9 @@ class Trainer(NamedTuple):
   evaluate: Callable[[TrainState, dict], dict]
 
 
+EVAL_KEY_DATA = 2**32 - 1
+
+
 def default_chunk_steps(backend: str, uses_conv: bool) -> int:
   """Steps per XLA call when config.chunk_steps is -1, chosen by measurement (bench/chunk.py).
 
@@ -86,9 +89,12 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
 
   def evaluate_one(state, data):
     out = {}
-    for split in ("train", "test"):
-      sums = _batched_mean(functools.partial(task.eval_metrics, state.params),
-                           data[f"x_{split}"], data[f"y_{split}"], eval_batch_size)
+    # Data 2^32 - 1 is a step no run reaches, so evaluation never reuses a training step's key.
+    eval_key = jax.random.fold_in(state.key, EVAL_KEY_DATA)
+    for i, split in enumerate(("train", "test")):
+      metrics = functools.partial(task.eval_metrics, state.params)
+      sums = _batched_mean(metrics, data[f"x_{split}"], data[f"y_{split}"], eval_batch_size,
+                           jax.random.fold_in(eval_key, i))
       out.update({f"{split}_{k}": v for k, v in sums.items()})
     return out
 
@@ -102,26 +108,29 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
   return Trainer(init=init, train_chunk=train_chunk, evaluate=evaluate)
 
 
-def _batched_mean(per_example: Callable[[dict], dict], x: jax.Array, y: jax.Array,
-                  batch_size: int) -> dict:
-  """Means of per-example metrics over (x, y), in batches of at most `batch_size` (bounded memory)."""
+def _batched_mean(per_example: Callable[[dict, jax.Array], dict], x: jax.Array, y: jax.Array,
+                  batch_size: int, key: jax.Array) -> dict:
+  """Means of per-example metrics over (x, y), in batches of at most `batch_size` (bounded memory).
+
+  Batch b gets the key fold_in(key, b), for metrics that sample (ELBO, importance weights).
+  """
   n = x.shape[0]
   num_batches = -(-n // batch_size)
   if num_batches == 1:
-    return jax.tree.map(jnp.mean, per_example({"x": x, "y": y}))
+    return jax.tree.map(jnp.mean, per_example({"x": x, "y": y}, jax.random.fold_in(key, 0)))
   pad = num_batches * batch_size - n
   xs = jnp.pad(x, [(0, pad)] + [(0, 0)] * (x.ndim - 1)).reshape(num_batches, batch_size, *x.shape[1:])
   ys = jnp.pad(y, (0, pad)).reshape(num_batches, batch_size)
   mask = (jnp.arange(num_batches * batch_size) < n).reshape(num_batches, batch_size)
 
   def add(total, inputs):
-    xb, yb, mb = inputs
-    values = per_example({"x": xb, "y": yb})
+    xb, yb, mb, b = inputs
+    values = per_example({"x": xb, "y": yb}, jax.random.fold_in(key, b))
     return jax.tree.map(lambda t, v: t + jnp.sum(jnp.where(mb, v, 0.0)), total, values), None
 
   zeros = jax.tree.map(lambda v: jnp.zeros((), v.dtype),
-                       jax.eval_shape(per_example, {"x": xs[0], "y": ys[0]}))
-  totals, _ = jax.lax.scan(add, zeros, (xs, ys, mask))
+                       jax.eval_shape(per_example, {"x": xs[0], "y": ys[0]}, key))
+  totals, _ = jax.lax.scan(add, zeros, (xs, ys, mask, jnp.arange(num_batches)))
   return jax.tree.map(lambda t: t / n, totals)
 
 

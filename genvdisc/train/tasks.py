@@ -32,12 +32,13 @@ class Task:
 
   update(params, opt_state, batch, key) -> (params, opt_state, metrics); metrics must hold the
     scalar 'loss' that divergence detection watches.
-  eval_metrics(params, batch) -> {name: per-example values [B]}; the engine averages them.
+  eval_metrics(params, batch, key) -> {name: per-example values [B]}; the engine averages them
+    over each split (key: a fixed evaluation key, for metrics that sample).
   uses_conv: its networks have convolutions (picks the CPU chunk default, see engine).
   """
   init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
   update: Callable[[Any, Any, Batch, jax.Array], tuple[Any, Any, Metrics]]
-  eval_metrics: Callable[[Any, Batch], Metrics]
+  eval_metrics: Callable[[Any, Batch, jax.Array], Metrics]
   uses_conv: bool = False
 
 
@@ -65,7 +66,8 @@ def classification(model: Model, data_loss: str, optimizer: optax.GradientTransf
     updates, opt_state = optimizer.update(grads, opt_state, params)
     return optax.apply_updates(params, updates), opt_state, metrics
 
-  def eval_metrics(params, batch):
+  def eval_metrics(params, batch, key):
+    del key  # deterministic metrics
     scores = model.apply(params, batch["x"])
     return {"accuracy": objectives.accuracy(scores, batch["y"]),
             "loss": per_example_loss(scores, batch["y"])}
