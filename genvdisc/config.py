@@ -10,7 +10,7 @@ import json
 
 from genvdisc import data as data_lib
 from genvdisc.errors import ConfigError
-from genvdisc.train.optim import OPTIMIZERS
+from genvdisc.train.optim import OPTIMIZERS, SCHEDULES
 
 REQUIRED = ("name", "task", "model", "model_kwargs", "dataset", "optimizer", "learning_rate",
             "batch_size", "num_steps", "seeds", "seed_group", "chunk_steps", "log_every",
@@ -47,6 +47,8 @@ def validate(config) -> tuple[int, ...]:
                       "experiments/configs/default.py")
   _require(config.optimizer in OPTIMIZERS, "optimizer", config.optimizer,
            f"one of {', '.join(OPTIMIZERS)}")
+  _require(config.get("lr_schedule", "constant") in SCHEDULES, "lr_schedule",
+           config.get("lr_schedule"), f"one of {', '.join(SCHEDULES)}")
   _require(config.learning_rate > 0, "learning_rate", config.learning_rate, "a value > 0, e.g. 1e-3")
   _require(config.batch_size >= 1, "batch_size", config.batch_size, "an integer >= 1")
   _require(config.num_steps >= 1, "num_steps", config.num_steps, "an integer >= 1")
@@ -54,6 +56,8 @@ def validate(config) -> tuple[int, ...]:
   _require(config.chunk_steps == -1 or config.chunk_steps >= 1, "chunk_steps", config.chunk_steps,
            "-1 (per-backend default) or an integer >= 1")
   _require(config.keep_checkpoints >= 1, "keep_checkpoints", config.keep_checkpoints, "an integer >= 1")
+  _require(config.get("max_length", 1) >= 1, "max_length", config.get("max_length"),
+           "an integer >= 1, e.g. 256")
   _require(config.eval_batch_size >= 1, "eval_batch_size", config.eval_batch_size, "an integer >= 1")
   for field in ("log_every", "checkpoint_every"):
     _require(config[field] >= 1, field, config[field], "an integer >= 1")

@@ -11,10 +11,11 @@ and int32 labels with a fixed, seeded train/test split:
 | `breast_cancer` | sklearn `load_breast_cancer` (569 x 30, 2 classes) | stratified 75/25, `split_seed` | standardised with train mean/std | tabular (30,) |
 | `mnist1d` | `mnist1d.data.make_dataset(get_dataset_args())`, generated offline | the package's 4000/1000 (its seed 42) | none: the generator already centres and scales to std 1 | sequence (40, 1) |
 | `mnist1d_shuffled` | the same with `shuffle_seq=True` (one fixed permutation of the 40 positions) | as `mnist1d` | as `mnist1d` | sequence (40, 1) |
-| `tfds:<name>` | `tfds.data_source(name, data_dir=...)`, splits `train` and `test` | TFDS's | uint8 pixels / 255 | image (h, w, c) |
+| `tfds:<name>` (image/label) | `tfds.data_source(name, data_dir=...)`, splits `train` and `test` | TFDS's | uint8 pixels / 255 | image (h, w, c) |
+| `tfds:<name>` (text/label, e.g. `imdb_reviews`) | the same | TFDS's | UTF-8 bytes -> ids 1..256, truncated or 0-padded to `max_length` | tokens (max_length,) |
 
 Kinds: `tabular` is `[n, features]`, `image` is `[n, height, width, channels]`, `sequence` is
-`[n, time, features]`. TFDS datasets are never downloaded here: prepare them on a machine with
+`[n, time, features]` (all float32), `tokens` is `[n, time]` int32 with 0 as padding. TFDS datasets are never downloaded here: prepare them on a machine with
 internet (`pip install 'genvdisc[tfds]'`, then `tfds.builder(name, data_dir=D).download_and_prepare(
 file_format='array_record')`) and pass `--config.data_dir=D`.
 """
@@ -32,14 +33,15 @@ from genvdisc.errors import DataError
 SKLEARN_DATASETS = ("digits", "iris", "wine", "breast_cancer")
 MNIST1D_DATASETS = ("mnist1d", "mnist1d_shuffled")
 TFDS_PREFIX = "tfds:"
-KINDS = ("tabular", "image", "sequence")
+KINDS = ("tabular", "image", "sequence", "tokens")
 
 
 @dataclasses.dataclass(frozen=True)
 class Dataset:
   """A labelled dataset split into train and test, as numpy arrays.
 
-  Inputs are float32 `[n, *example_shape]`, labels int32 `[n]` in `[0, num_classes)`.
+  Inputs are float32 `[n, *example_shape]` (int32 for `tokens`), labels int32 `[n]` in
+  `[0, num_classes)`.
   """
   name: str
   kind: str
@@ -67,26 +69,27 @@ def names() -> tuple[str, ...]:
   return SKLEARN_DATASETS + MNIST1D_DATASETS + (TFDS_PREFIX + "<name>",)
 
 
-def load(name: str, *, split_seed: int = 0, data_dir: str | None = None) -> Dataset:
+def load(name: str, *, split_seed: int = 0, data_dir: str | None = None,
+         max_length: int = 256) -> Dataset:
   """Returns the named dataset; see the module docstring for splits and preprocessing.
 
-  Results are cached per (name, split_seed, data_dir); the arrays are read-only.
+  Results are cached per argument values; the arrays are read-only.
   """
   if not isinstance(name, str) or not (
       name in SKLEARN_DATASETS or name in MNIST1D_DATASETS
       or (name.startswith(TFDS_PREFIX) and len(name) > len(TFDS_PREFIX))):
     raise DataError(f"unknown dataset {name!r}; valid names: {', '.join(names())}")
-  return _load_cached(name, int(split_seed), data_dir or None)
+  return _load_cached(name, int(split_seed), data_dir or None, int(max_length))
 
 
 @functools.lru_cache(maxsize=16)
-def _load_cached(name: str, split_seed: int, data_dir: str | None) -> Dataset:
+def _load_cached(name: str, split_seed: int, data_dir: str | None, max_length: int) -> Dataset:
   if name in SKLEARN_DATASETS:
     dataset = _load_sklearn(name, split_seed)
   elif name in MNIST1D_DATASETS:
     dataset = _load_mnist1d(name)
   else:
-    dataset = _load_tfds(name, data_dir)
+    dataset = _load_tfds(name, data_dir, max_length)
   for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test):
     array.setflags(write=False)
   return dataset
@@ -127,7 +130,16 @@ def _load_mnist1d(name: str) -> Dataset:
                  to_x(raw["x_test"]), np.asarray(raw["y_test"], np.int32))
 
 
-def _load_tfds(name: str, data_dir: str | None) -> Dataset:
+def byte_tokens(texts, max_length: int) -> np.ndarray:
+  """Byte-level tokenizer: UTF-8 byte b -> id b + 1, truncated or 0-padded to `max_length`."""
+  out = np.zeros((len(texts), max_length), np.int32)
+  for i, text in enumerate(texts):
+    data = (text.encode("utf-8") if isinstance(text, str) else bytes(text))[:max_length]
+    out[i, :len(data)] = np.frombuffer(data, np.uint8).astype(np.int32) + 1
+  return out
+
+
+def _load_tfds(name: str, data_dir: str | None, max_length: int) -> Dataset:
   import tensorflow_datasets as tfds
   tfds_name = name[len(TFDS_PREFIX):]
   where = data_dir or os.environ.get("TFDS_DATA_DIR") or "~/tensorflow_datasets"
@@ -143,17 +155,19 @@ def _load_tfds(name: str, data_dir: str | None) -> Dataset:
           f"data_dir=D).download_and_prepare(file_format='array_record')) and pass "
           f"--config.data_dir=D ({type(e).__name__})") from None
   features = splits["train"].dataset_info.features
-  if "image" not in features or "label" not in features:
+  if "label" not in features or not ({"image", "text"} & set(features.keys())):
     raise DataError(f"TFDS dataset {tfds_name!r} has features {sorted(features.keys())}; "
-                    "only image/label datasets are supported as tfds:<name>")
-  num_classes = features["label"].num_classes
+                    "tfds:<name> supports image/label and text/label datasets")
+  kind = "image" if "image" in features else "tokens"
 
   def to_arrays(source):
     records = [source[i] for i in range(len(source))]
-    x = np.stack([r["image"] for r in records]).astype(np.float32) / np.float32(255.0)
-    y = np.asarray([r["label"] for r in records], np.int32)
-    return x, y
+    if kind == "image":
+      x = np.stack([r["image"] for r in records]).astype(np.float32) / np.float32(255.0)
+    else:
+      x = byte_tokens([r["text"] for r in records], max_length)
+    return x, np.asarray([r["label"] for r in records], np.int32)
 
   x_train, y_train = to_arrays(splits["train"])
   x_test, y_test = to_arrays(splits["test"])
-  return Dataset(name, "image", int(num_classes), x_train, y_train, x_test, y_test)
+  return Dataset(name, kind, int(features["label"].num_classes), x_train, y_train, x_test, y_test)

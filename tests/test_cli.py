@@ -53,7 +53,8 @@ def test_main_trains_prints_table_and_refuses_another_config(tmp_path):
 
 
 def test_reproduce_runs_every_row_and_writes_the_table(tmp_path, monkeypatch):
-  monkeypatch.setitem(reproduce.TABLES, "tiny", [("logreg_iris", "ref A"), ("svm_iris", "ref B")])
+  monkeypatch.setitem(reproduce.TABLES, "tiny", [reproduce.Row("logreg_iris", "ref A", 97.4),
+                                                 reproduce.Row("svm_iris", "ref B")])
   monkeypatch.setattr(reproduce, "get_config", lambda name: shrunk_config(name))
   table = reproduce.reproduce("tiny", str(tmp_path), log=lambda s: None)
   lines = table.strip().splitlines()
@@ -61,6 +62,10 @@ def test_reproduce_runs_every_row_and_writes_the_table(tmp_path, monkeypatch):
   assert lines[2].startswith("| logreg_iris |") and lines[2].endswith("| ref A |")
   assert lines[3].startswith("| svm_iris |") and lines[3].endswith("| ref B |")
   assert (tmp_path / "tiny.md").read_text() == table
+  csv_lines = (tmp_path / "tiny.csv").read_text().splitlines()
+  assert csv_lines[0].startswith("config,model,dataset,seeds,test_acc_mean,test_acc_std")
+  assert csv_lines[1].startswith("logreg_iris,logreg,iris,2,") and csv_lines[1].endswith(",97.4,ref A")
+  assert (tmp_path / "tiny.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
   one_seed = reproduce.reproduce("tiny", str(tmp_path), seeds="1", log=lambda s: None)
   assert (tmp_path / "logreg_iris-seeds-1" / "results.json").exists()
   assert "| logreg_iris | logreg | iris | 1 |" in one_seed

@@ -15,11 +15,13 @@ def get_config() -> ml_collections.ConfigDict:
   config.model_kwargs = ml_collections.ConfigDict()  # constructor fields of that model
   config.dataset = "digits"          # genvdisc.data.load name: digits|iris|wine|breast_cancer|mnist1d|tfds:<name>
   config.data_dir = ""               # TFDS data_dir for tfds:<name> datasets ('' = TFDS default)
+  config.max_length = 256            # tokens per example of text datasets (byte-level, 0-padded)
   config.split_seed = 0              # seed of the fixed stratified train/test split (sklearn sets)
   config.objective = "cross_entropy" # cross_entropy | hinge (Crammer–Singer multi-class SVM)
   config.C = 0.0                     # inverse L2 strength as in sklearn: + ||W||^2/(2 C n); <= 0: none
   config.optimizer = "adam"          # adam | sgd
-  config.learning_rate = 1e-3        # constant step size
+  config.learning_rate = 1e-3        # (peak) step size
+  config.lr_schedule = "constant"    # constant | cosine (decays to 0 at num_steps)
   config.momentum = 0.0              # sgd only
   config.batch_size = 64             # examples per step, drawn i.i.d. with the step's key
   config.num_steps = 2000            # optimizer steps per seed

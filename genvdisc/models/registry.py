@@ -10,7 +10,7 @@ import jax
 
 from genvdisc.data import KINDS
 from genvdisc.errors import ConfigError
-from genvdisc.models import cnn, linear, mlp
+from genvdisc.models import cnn, linear, mlp, rnn, transformer
 
 Params = Any
 
@@ -52,6 +52,8 @@ MODELS: dict[str, ModelSpec] = {
     "mlp": ModelSpec(mlp.MLP),
     "lenet": ModelSpec(cnn.LeNet, input_kinds=("image",), uses_conv=True),
     "cnn1d": ModelSpec(cnn.CNN1D, input_kinds=("sequence",), uses_conv=True),
+    "rnn": ModelSpec(rnn.RNNClassifier, input_kinds=("sequence", "image")),
+    "transformer": ModelSpec(transformer.Transformer, input_kinds=("sequence", "image", "tokens")),
 }
 
 

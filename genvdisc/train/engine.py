@@ -54,7 +54,7 @@ def all_finite(tree) -> jax.Array:
 
 
 def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, mesh: Mesh,
-               eval_batch_size: int = 1000) -> Trainer:
+                 eval_batch_size: int = 1000, example_dtype=jnp.float32) -> Trainer:
   """Builds the jitted, seed-vmapped, seed-sharded functions of a `Task` (see module docstring).
 
   `data` arguments are dicts {'x_train', 'y_train', 'x_test', 'y_test'} of device arrays,
@@ -62,7 +62,7 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
   """
   state_sharding = sharding.seed_sharding(mesh)
   data_sharding = sharding.replicated(mesh)
-  x_example = jnp.zeros((1, *example_shape), jnp.float32)
+  x_example = jnp.zeros((1, *example_shape), example_dtype)
 
   def init_one(seed):
     init_key, train_key = jax.random.split(jax.random.PRNGKey(seed))

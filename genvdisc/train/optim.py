@@ -1,17 +1,35 @@
-"""Optimizers by config name."""
+"""Optimizers and learning-rate schedules by config name."""
 
 import optax
 
 from genvdisc.errors import ConfigError
 
 OPTIMIZERS = ("adam", "sgd")
+SCHEDULES = ("constant", "cosine")
+
+
+def make_schedule(name: str, learning_rate: float, num_steps: int) -> optax.Schedule:
+  """`constant`: lr at every step. `cosine`: lr · (1 + cos(π t / num_steps)) / 2, from lr to 0."""
+  if name == "constant":
+    return optax.constant_schedule(learning_rate)
+  if name == "cosine":
+    return optax.cosine_decay_schedule(learning_rate, decay_steps=num_steps)
+  raise ConfigError(f"config.lr_schedule={name!r} is invalid; use one of {', '.join(SCHEDULES)}")
 
 
 def make_optimizer(name: str, learning_rate: float, momentum: float = 0.0,
+                   schedule: str = "constant", num_steps: int = 1,
                    ) -> optax.GradientTransformation:
   """`adam` (optax defaults b1=0.9, b2=0.999, eps=1e-8) or `sgd` with optional momentum."""
+  lr = make_schedule(schedule, learning_rate, num_steps)
   if name == "adam":
-    return optax.adam(learning_rate)
+    return optax.adam(lr)
   if name == "sgd":
-    return optax.sgd(learning_rate, momentum=momentum or None)
+    return optax.sgd(lr, momentum=momentum or None)
   raise ConfigError(f"unknown optimizer {name!r} (config.optimizer); valid: {', '.join(OPTIMIZERS)}")
+
+
+def from_config(config) -> optax.GradientTransformation:
+  """The optimizer of config.optimizer / learning_rate / momentum / lr_schedule / num_steps."""
+  return make_optimizer(config.optimizer, config.learning_rate, config.get("momentum", 0.0),
+                        config.get("lr_schedule", "constant"), config.num_steps)

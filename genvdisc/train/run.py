@@ -64,7 +64,8 @@ def make_train(config) -> Experiment:
   """
   seeds = config_lib.validate(config)
   dataset = data_lib.load(config.dataset, split_seed=config.get("split_seed", 0),
-                          data_dir=config.get("data_dir") or None)
+                          data_dir=config.get("data_dir") or None,
+                          max_length=config.get("max_length", 256))
   config_lib.check_fits_dataset(config, dataset)
   task = tasks.from_config(config, dataset)
   mesh = sharding.make_mesh(seed=config.mesh.seed, data=config.mesh.data)
@@ -72,7 +73,7 @@ def make_train(config) -> Experiment:
                  if config.chunk_steps == -1 else config.chunk_steps)
   config_lib.check_chunking(config, chunk_steps)
   trainer = engine.make_trainer(task, dataset.example_shape, config.batch_size, mesh,
-                              config.eval_batch_size)
+                                config.eval_batch_size, dataset.x_train.dtype)
   return Experiment(config, seeds, dataset, mesh, chunk_steps, trainer,
                     engine.seed_groups(seeds, sharding.group_width(config.seed_group, mesh)))
 

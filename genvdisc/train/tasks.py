@@ -20,7 +20,7 @@ from genvdisc import objectives
 from genvdisc.data import Dataset
 from genvdisc.errors import ConfigError
 from genvdisc.models import Model, get_model, get_spec
-from genvdisc.train.optim import make_optimizer
+from genvdisc.train import optim
 
 Batch = dict[str, jax.Array]
 Metrics = dict[str, jax.Array]
@@ -89,7 +89,7 @@ def classification_from_config(config, dataset: Dataset) -> Task:
                       f"dataset {dataset.name!r} is {dataset.kind} {dataset.example_shape}; "
                       "pick another config.model, e.g. 'mlp'")
   model = get_model(config.model, dataset.num_classes, **config.model_kwargs.to_dict())
-  optimizer = make_optimizer(config.optimizer, config.learning_rate, config.get("momentum", 0.0))
+  optimizer = optim.from_config(config)
   return classification(model, config.objective, optimizer, config.get("C", 0.0),
                         dataset.num_train, uses_conv=spec.uses_conv)
 
