@@ -5,6 +5,7 @@
       --workdir=runs/cnn_mnist1d_seed3     # seed 3 alone, bit-identical to its row above
 
 Bad input (unknown model or dataset, unwritable workdir, ...) exits with code 2 and one line.
+SIGTERM/SIGINT stop at the next chunk with a checkpoint and exit code 75; rerun to resume.
 """
 
 import sys
@@ -14,10 +15,12 @@ from ml_collections import config_flags
 
 from genvdisc import results
 from genvdisc.errors import GenvdiscError
+from genvdisc.train import preemption
 from genvdisc.train.run import train_and_evaluate
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("workdir", None, "Directory for config.json, checkpoints and results.")
+flags.DEFINE_bool("overwrite", False, "Discard the run the workdir holds and start afresh.")
 config_flags.DEFINE_config_file("config", None, "Config file (experiments/configs/*.py).",
                                 lock_config=True)
 flags.mark_flags_as_required(["config", "workdir"])
@@ -44,10 +47,14 @@ def main(argv):
   if not FLAGS["verbosity"].present:
     logging.set_verbosity(logging.WARNING)  # Orbax logs every save at INFO
   try:
-    run = train_and_evaluate(FLAGS.config, FLAGS.workdir, log=lambda line: print(line, flush=True))
+    run = train_and_evaluate(FLAGS.config, FLAGS.workdir, log=lambda line: print(line, flush=True),
+                             overwrite=FLAGS.overwrite)
   except GenvdiscError as e:
     print(f"error: {e}", file=sys.stderr)
     sys.exit(2)
+  except preemption.Preempted as e:
+    print(str(e), file=sys.stderr)
+    sys.exit(preemption.EXIT_CODE)
   print(results.table_header())
   print(results.markdown_row(run))
 

@@ -126,7 +126,7 @@ def _bar_chart(rows, path: str, title: str) -> None:
   ax.set_ylabel("test accuracy %")
   ax.set_ylim(0, 100)
   ax.set_title(title)
-  ax.legend(loc="lower left")
+  ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
   fig.tight_layout()
   tmp = path + ".tmp.png"
   fig.savefig(tmp, dpi=120)

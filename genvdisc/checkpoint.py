@@ -7,6 +7,7 @@ POSIX), so a crash mid-save leaves the previous steps intact and the tmp dir is 
 from __future__ import annotations
 
 import os
+import shutil
 
 import jax
 import orbax.checkpoint as ocp
@@ -33,6 +34,31 @@ class Checkpointer:
     abstract = jax.tree.map(
         lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=x.sharding), like)
     return self._manager.restore(step, args=ocp.args.StandardRestore(abstract))
+
+  def newest_readable(self, like) -> tuple[int | None, object, list[tuple[int, Exception]]]:
+    """(step, state) of the newest step that restores, plus the newer steps that did not.
+
+    Orbax does not fall back by itself: a truncated or garbled file makes restore raise
+    (ValueError and others). Nothing is changed on disk; see `quarantine`.
+    """
+    unreadable = []
+    for step in sorted(self._manager.all_steps(), reverse=True):
+      try:
+        return step, self.restore(step, like), unreadable
+      except Exception as e:  # pylint: disable=broad-except -- any failure means unreadable
+        unreadable.append((step, e))
+    return None, None, unreadable
+
+  def quarantine(self, steps, directory: str) -> None:
+    """Moves the given steps out of the checkpoint directory (so new saves can reuse them)."""
+    os.makedirs(directory, exist_ok=True)
+    for step in steps:
+      shutil.move(os.path.join(self.directory, str(step)), os.path.join(directory, str(step)))
+    self._manager.reload()
+
+  @property
+  def directory(self) -> str:
+    return str(self._manager.directory)
 
   def wait(self) -> None:
     self._manager.wait_until_finished()

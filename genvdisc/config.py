@@ -17,6 +17,10 @@ REQUIRED = ("name", "task", "model", "model_kwargs", "dataset", "optimizer", "le
             "checkpoint_every", "keep_checkpoints", "eval_batch_size", "mesh")
 
 
+# Fields that control how a run proceeds, not what it computes: a workdir accepts changes to them.
+RUN_CONTROL_FIELDS = ("allow_fresh_start", "halt_on_divergence", "log_every")
+
+
 def parse_seeds(seeds) -> tuple[int, ...]:
   """'0,1,2,3,4' -> (0, 1, 2, 3, 4); '3' or 3 -> (3,). Seeds are distinct non-negative ints."""
   text = ",".join(str(s) for s in seeds) if isinstance(seeds, (tuple, list)) else str(seeds)

@@ -38,6 +38,8 @@ def get_config() -> ml_collections.ConfigDict:
   config.eval_every = 0              # also evaluate every this many steps (multiple of the chunk)
                                      # into results.json's "curves"; 0 = only at the end
   config.halt_on_divergence = False  # NaN/Inf in a seed: stop the run (True) or freeze that seed
+  config.allow_fresh_start = False   # no readable checkpoint in a used workdir: train from step 0
+                                     # (True) instead of stopping with an error
   config.mesh = ml_collections.ConfigDict()
   config.mesh.seed = -1              # devices along the seed axis; -1 = all devices
   config.mesh.data = 1               # devices along the batch axis (must be 1 for now)

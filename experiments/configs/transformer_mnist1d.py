@@ -6,7 +6,7 @@ mean-pooled readout; Adam 2e-3, batch 100, 4000 steps, L2 with C=0.2.
 
 Tuned on seed 0 only (test split, so read it as a development number): non-overlapping windows
 of 4 steps gave 84-86 %, windows of 8 every 4 steps 93.5 %, every 2 steps 97.1 %.
-Expected (seeds 0-4, 2-core CPU, jax 0.10.2): EXPECTED
+Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 96.6 ± 1.0 % test accuracy, ~5 min (4 min idle).
 """
 
 from experiments.configs import default

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import time
 
 import jax
@@ -26,14 +27,19 @@ from genvdisc import data as data_lib
 from genvdisc import results as results_lib
 from genvdisc import sharding
 from genvdisc.checkpoint import Checkpointer
-from genvdisc.errors import DivergenceError, WorkdirError
+from genvdisc.errors import CheckpointError, DivergenceError, WorkdirError
 from genvdisc.train import engine, tasks
+from genvdisc.train.preemption import Preempted, PreemptionGuard
 
 RESULTS_JSON = "results.json"
 RESULTS_MD = "results.md"
 CONFIG_JSON = "config.json"
 CURVES_JSON = "curves.json"
 CHECKPOINT_DIR = "checkpoints"
+CORRUPT_DIR = "corrupt_checkpoints"
+PREEMPTED_MARKER = "PREEMPTED"
+RUN_FILES = (RESULTS_JSON, RESULTS_MD, CONFIG_JSON, CURVES_JSON, PREEMPTED_MARKER, CHECKPOINT_DIR,
+             CORRUPT_DIR)
 
 
 @dataclasses.dataclass
@@ -78,10 +84,14 @@ def make_train(config) -> Experiment:
                     engine.seed_groups(seeds, sharding.group_width(config.seed_group, mesh)))
 
 
-def train_and_evaluate(config, workdir: str, log=print) -> dict:
-  """Trains every seed of `config` in `workdir` (resuming if possible) and returns results.json."""
+def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False) -> dict:
+  """Trains every seed of `config` in `workdir` (resuming if possible) and returns results.json.
+
+  overwrite: discard whatever run `workdir` holds (checkpoints, results) and start afresh.
+  Raises `Preempted` after SIGTERM/SIGINT (checkpoint saved; rerun to resume).
+  """
   experiment = make_train(config)
-  stored = _claim_workdir(workdir, config)
+  stored = _claim_workdir(workdir, config, overwrite)
   if stored is not None:
     log(f"[{config.name}] {workdir} already holds finished results; not retraining")
     return stored
@@ -91,12 +101,13 @@ def train_and_evaluate(config, workdir: str, log=print) -> dict:
   states = experiment.init_states()
   checkpointer = Checkpointer(os.path.join(workdir, CHECKPOINT_DIR), config.keep_checkpoints)
   try:
-    start_step = checkpointer.latest_step()
-    if start_step is not None:
-      states = checkpointer.restore(start_step, {"groups": states})["groups"]
-      log(f"[{config.name}] resumed from step {start_step} ({workdir})")
+    start_step, states = _restore(checkpointer, states, config, workdir, log)
     curves = _load_curves(workdir, start_step or 0)
-    states = _train(experiment, states, data, start_step or 0, checkpointer, curves, workdir, log)
+    if os.path.exists(os.path.join(workdir, PREEMPTED_MARKER)):
+      os.remove(os.path.join(workdir, PREEMPTED_MARKER))
+    with PreemptionGuard() as guard:
+      states = _train(experiment, states, data, start_step or 0, checkpointer, curves, workdir,
+                      log, guard)
     if start_step != config.num_steps:
       checkpointer.save(config.num_steps, {"groups": states})
     per_seed = _evaluate(experiment, states, data)
@@ -137,22 +148,53 @@ def restore_states(config, workdir: str, step: int | None = None) -> list:
     checkpointer.close()
 
 
-def _claim_workdir(workdir: str, config) -> dict | None:
+def _restore(checkpointer: Checkpointer, states: list, config, workdir: str, log):
+  """(step, states) from the newest readable checkpoint, or (None, states) for a fresh run.
+
+  Unreadable newer steps are moved to workdir/corrupt_checkpoints with a warning. If steps exist
+  but none is readable, that is an error unless config.allow_fresh_start.
+  """
+  step, restored, unreadable = checkpointer.newest_readable({"groups": states})
+  if unreadable:
+    names = ", ".join(f"{s} ({type(e).__name__})" for s, e in unreadable)
+    if step is None and not config.get("allow_fresh_start", False):
+      raise CheckpointError(
+          f"no readable checkpoint in {checkpointer.directory} (unreadable steps: {names}); "
+          "repair or remove them, or pass --config.allow_fresh_start=True to train from step 0")
+    quarantine = os.path.join(workdir, CORRUPT_DIR)
+    checkpointer.quarantine([s for s, _ in unreadable], quarantine)
+    log(f"[{config.name}] warning: unreadable checkpoint step(s) {names} moved to {quarantine}; "
+        + (f"falling back to step {step}" if step is not None else "training from step 0"))
+  if step is None:
+    return None, states
+  log(f"[{config.name}] resumed from step {step} ({workdir})")
+  return step, restored["groups"]
+
+
+def _claim_workdir(workdir: str, config, overwrite: bool = False) -> dict | None:
   """Creates `workdir` and records the config; returns stored results of a finished run."""
   config_path = os.path.join(workdir, CONFIG_JSON)
   wanted = config_lib.to_json_dict(config)
   try:
     os.makedirs(workdir, exist_ok=True)
+    if overwrite:
+      for name in RUN_FILES:
+        path = os.path.join(workdir, name)
+        if os.path.isdir(path):
+          shutil.rmtree(path)
+        elif os.path.exists(path):
+          os.remove(path)
     if not os.path.exists(config_path):
       results_lib.write_json_atomic(config_path, wanted)
   except OSError as e:
     raise WorkdirError(f"cannot write workdir {workdir!r} ({e.strerror or e}); "
                        "pass a writable --workdir") from None
   stored = results_lib.read_json(config_path)
-  if stored != wanted:
-    diff = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))
+  diff = sorted(k for k in set(stored) | set(wanted)
+                if stored.get(k) != wanted.get(k) and k not in config_lib.RUN_CONTROL_FIELDS)
+  if diff:
     raise WorkdirError(f"workdir {workdir!r} holds a run with a different config (fields: "
-                       f"{', '.join(diff)}); use a new --workdir")
+                       f"{', '.join(diff)}); use a new --workdir, or --overwrite to discard it")
   results_path = os.path.join(workdir, RESULTS_JSON)
   return results_lib.read_json(results_path) if os.path.exists(results_path) else None
 
@@ -166,7 +208,8 @@ def _load_curves(workdir: str, up_to_step: int) -> list[dict]:
 
 
 def _train(experiment: Experiment, states: list, data: dict, step: int,
-           checkpointer: Checkpointer, curves: list, workdir: str, log) -> list:
+           checkpointer: Checkpointer, curves: list, workdir: str, log,
+           guard: PreemptionGuard) -> list:
   """Runs chunks from `step` to config.num_steps; appends periodic evaluations to `curves`."""
   config, trainer = experiment.config, experiment.trainer
   num_steps, chunk = config.num_steps, experiment.chunk_steps
@@ -195,6 +238,11 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
       results_lib.write_json_atomic(os.path.join(workdir, CURVES_JSON), curves)
     if step % config.checkpoint_every == 0 and step < num_steps:
       checkpointer.save(step, {"groups": states})
+    if guard.requested and step < num_steps:
+      checkpointer.save(step, {"groups": states})
+      checkpointer.wait()
+      results_lib.write_json_atomic(os.path.join(workdir, PREEMPTED_MARKER), {"step": step})
+      raise Preempted(step, workdir)
   return states
 
 

@@ -1,0 +1,253 @@
+"""Reliability: SIGKILL at random points, SIGTERM preemption, corrupt checkpoints, determinism,
+overwrite, and a hypothesis fuzz over configs."""
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import jax
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from genvdisc.checkpoint import Checkpointer
+from genvdisc.errors import CheckpointError, ConfigError, DataError
+from genvdisc.train import run
+from genvdisc.train.preemption import EXIT_CODE
+from tests.conftest import ROOT, shrunk_config
+
+# A CNN run long enough to be killed mid-way: chunks of 1 step, a checkpoint every 100.
+KILL_RUN = dict(num_steps=1200, chunk_steps=1, log_every=100, checkpoint_every=100, eval_every=300,
+                seeds="0,1", seed_group=2)
+
+
+def cli_args(name, workdir, overrides):
+  return [sys.executable, "-m", "experiments.main", f"--config=experiments/configs/{name}.py",
+          f"--workdir={workdir}"] + [f"--config.{k}={v}" for k, v in overrides.items()]
+
+
+def start(name, workdir, overrides):
+  return subprocess.Popen(cli_args(name, workdir, overrides), cwd=ROOT, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+
+
+def latest_checkpoint(workdir) -> int:
+  directory = pathlib.Path(workdir, "checkpoints")
+  steps = [int(p.name) for p in directory.iterdir() if p.name.isdigit()] if directory.exists() else []
+  return max(steps, default=-1)
+
+
+def wait_for_checkpoint(proc, workdir, step, timeout=240):
+  deadline = time.time() + timeout
+  while latest_checkpoint(workdir) < step:
+    assert proc.poll() is None, f"run ended before step {step}: {proc.communicate()[1][-2000:]}"
+    assert time.time() < deadline, f"no checkpoint >= {step} after {timeout}s"
+    time.sleep(0.02)
+
+
+def final_params(config, workdir):
+  return [np.asarray(x) for s in run.restore_states(config, workdir) for x in jax.tree.leaves(s.params)]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+  """The uninterrupted run of KILL_RUN, in-process."""
+  workdir = tmp_path_factory.mktemp("reference")
+  config = shrunk_config("lenet_digits", **KILL_RUN)
+  results = run.train_and_evaluate(config, str(workdir), log=lambda s: None)
+  return results, final_params(config, str(workdir))
+
+
+def test_sigkill_at_random_points_then_resume_is_bitwise(tmp_path, reference):
+  rng = np.random.default_rng(20261123)
+  kill_steps = sorted(rng.choice(np.arange(100, 1200, 100), size=5, replace=False).tolist())
+  workdir = tmp_path / "killed"
+  for step in kill_steps:
+    proc = start("lenet_digits", workdir, KILL_RUN)
+    wait_for_checkpoint(proc, workdir, step)
+    time.sleep(rng.uniform(0.0, 0.3))  # anywhere in the next chunks, a save included
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (workdir / "results.json").exists()
+  proc = start("lenet_digits", workdir, KILL_RUN)
+  _, err = proc.communicate(timeout=600)
+  assert proc.returncode == 0, err[-2000:]
+  results = json.loads((workdir / "results.json").read_text())
+  assert results["resumed_from_step"] >= kill_steps[-1]
+  ref_results, ref_params = reference
+  assert results["per_seed"] == ref_results["per_seed"]
+  assert results["curves"] == ref_results["curves"]
+  for a, b in zip(final_params(shrunk_config("lenet_digits", **KILL_RUN), str(workdir)), ref_params,
+                  strict=True):
+    np.testing.assert_array_equal(a, b)
+
+
+def test_sigterm_saves_exits_75_and_rerun_resumes(tmp_path, reference):
+  workdir = tmp_path / "preempted"
+  proc = start("lenet_digits", workdir, KILL_RUN)
+  wait_for_checkpoint(proc, workdir, 200)
+  proc.send_signal(signal.SIGTERM)
+  _, err = proc.communicate(timeout=120)
+  assert proc.returncode == EXIT_CODE
+  assert err.strip().startswith("preempted at step ") and len(err.strip().splitlines()) == 1
+  step = json.loads((workdir / "PREEMPTED").read_text())["step"]
+  assert latest_checkpoint(workdir) == step and not (workdir / "results.json").exists()
+  proc = start("lenet_digits", workdir, KILL_RUN)
+  out, err = proc.communicate(timeout=600)
+  assert proc.returncode == 0, err[-2000:]
+  assert f"resumed from step {step}" in out and not (workdir / "PREEMPTED").exists()
+  assert json.loads((workdir / "results.json").read_text())["per_seed"] == reference[0]["per_seed"]
+
+
+class Crash(Exception):
+  pass
+
+
+def crash_after(monkeypatch, step_to_crash):
+  real_save = Checkpointer.save
+
+  def save(self, step, state):
+    real_save(self, step, state)
+    if step == step_to_crash:
+      self.wait()
+      raise Crash(step)
+
+  monkeypatch.setattr(Checkpointer, "save", save)
+  return real_save
+
+
+def damage(step_dir: pathlib.Path, how: str):
+  if how == "truncated":
+    for f in step_dir.rglob("*"):
+      if f.is_file() and f.parent.name == "d":
+        f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+  else:
+    metadata = step_dir / "default" / "_METADATA"
+    metadata.write_bytes(b"\x00garbled" * 50)
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbled"])
+def test_corrupt_latest_checkpoint_falls_back_with_a_warning(tmp_path, monkeypatch, how):
+  config = shrunk_config("svm_digits", num_steps=60, eval_every=20)
+  expected = run.train_and_evaluate(config, str(tmp_path / "ref"), log=lambda s: None)
+  real_save = crash_after(monkeypatch, 40)
+  with pytest.raises(Crash):
+    run.train_and_evaluate(config, str(tmp_path / "run"), log=lambda s: None)
+  monkeypatch.setattr(Checkpointer, "save", real_save)
+  damage(tmp_path / "run" / "checkpoints" / "40", how)
+  lines = []
+  results = run.train_and_evaluate(config, str(tmp_path / "run"), log=lines.append)
+  assert "warning: unreadable checkpoint step(s) 40" in lines[0] and "falling back to step 20" in lines[0]
+  assert (tmp_path / "run" / "corrupt_checkpoints" / "40").is_dir()
+  assert results["resumed_from_step"] == 20
+  assert results["per_seed"] == expected["per_seed"] and results["curves"] == expected["curves"]
+
+
+def test_no_readable_checkpoint_is_an_error_unless_fresh_start_allowed(tmp_path, monkeypatch):
+  config = shrunk_config("svm_digits", num_steps=60)
+  expected = run.train_and_evaluate(config, str(tmp_path / "ref"), log=lambda s: None)
+  real_save = crash_after(monkeypatch, 40)
+  with pytest.raises(Crash):
+    run.train_and_evaluate(config, str(tmp_path / "run"), log=lambda s: None)
+  monkeypatch.setattr(Checkpointer, "save", real_save)
+  for step in ("20", "40"):
+    damage(tmp_path / "run" / "checkpoints" / step, "truncated")
+  with pytest.raises(CheckpointError, match=r"no readable checkpoint .*unreadable steps: 40 .*, 20 "
+                                            r".*--config.allow_fresh_start=True"):
+    run.train_and_evaluate(config, str(tmp_path / "run"), log=lambda s: None)
+  assert (tmp_path / "run" / "checkpoints" / "40").is_dir()  # nothing moved or lost
+  config.allow_fresh_start = True
+  results = run.train_and_evaluate(config, str(tmp_path / "run"), log=lambda s: None)
+  assert results["resumed_from_step"] is None and results["per_seed"] == expected["per_seed"]
+
+
+def test_same_command_twice_is_bit_identical_and_overwrite_retrains(tmp_path):
+  overrides = dict(num_steps=40, chunk_steps=10, log_every=20, checkpoint_every=20, eval_every=20,
+                   seeds="0,1", seed_group=2)
+  outputs = []
+  for name in ("a", "b"):
+    proc = subprocess.run(cli_args("mlp_digits", tmp_path / name, overrides), cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    outputs.append(json.loads((tmp_path / name / "results.json").read_text()))
+  assert outputs[0]["per_seed"] == outputs[1]["per_seed"]
+  assert outputs[0]["curves"] == outputs[1]["curves"]
+  proc = subprocess.run(cli_args("mlp_digits", tmp_path / "a", dict(overrides, num_steps=20)) +
+                        ["--overwrite"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+  assert proc.returncode == 0, proc.stderr[-2000:]
+  assert json.loads((tmp_path / "a" / "results.json").read_text())["config"]["num_steps"] == 20
+
+
+# --- fuzzing: random valid and invalid configs -------------------------------------------------
+
+CHOICES = {
+    "model": ["logreg", "linear_svm", "mlp", "lenet", "cnn1d", "rnn", "transformer", "resnet"],
+    "dataset": ["iris", "digits", "mnist1d", "mnist2d"],
+    "objective": ["cross_entropy", "hinge", "mse"],
+    "optimizer": ["adam", "sgd", "lbfgs"],
+    "learning_rate": [1e-2, 3e-3, 0.0, -1.0],
+    "batch_size": [8, 32, 0, 5000],
+    "chunk_steps": [-1, 5, 1, 0, 3],
+    "seeds": ["0", "2,0", "", "1,1", "x"],
+    "seed_group": [1, 2, 0],
+}
+INPUT_KINDS = {"lenet": {"digits"}, "cnn1d": {"mnist1d"}, "rnn": {"digits", "mnist1d"},
+               "transformer": {"digits", "mnist1d"}}
+TRAIN_SIZES = {"iris": 112, "digits": 1347, "mnist1d": 4000}
+
+
+def expected_error(c) -> bool:
+  """An oracle written from the documented rules, independently of genvdisc/config.py."""
+  chunk = c["chunk_steps"] if c["chunk_steps"] != -1 else (1 if c["model"] in ("lenet", "cnn1d") else 100)
+  seeds = c["seeds"].split(",")
+  return (c["model"] == "resnet" or c["dataset"] == "mnist2d" or c["objective"] == "mse"
+          or c["optimizer"] == "lbfgs" or c["learning_rate"] <= 0 or c["batch_size"] < 1
+          or c["chunk_steps"] == 0 or c["seed_group"] < 1
+          or not all(s.isdigit() for s in seeds) or len(set(seeds)) != len(seeds)
+          or (c["model"] == "logreg" and c["objective"] != "cross_entropy")
+          or (c["model"] == "linear_svm" and c["objective"] != "hinge")
+          or c["dataset"] not in INPUT_KINDS.get(c["model"], TRAIN_SIZES)
+          or c["batch_size"] > TRAIN_SIZES[c["dataset"]] or 10 % chunk != 0)
+
+
+def check_config(choice):
+  """A documented one-line error exactly when the oracle expects one; else one chunk trains."""
+  config = shrunk_config("mlp_digits", num_steps=10, log_every=10, checkpoint_every=10)
+  config.model_kwargs = {}
+  for field, value in choice.items():
+    config[field] = value
+  try:
+    experiment = run.make_train(config)
+  except (ConfigError, DataError) as e:
+    assert expected_error(choice), f"unexpected error for a valid config: {e}"
+    assert len(str(e).splitlines()) == 1
+    return
+  assert not expected_error(choice), f"accepted an invalid config: {choice}"
+  state = experiment.init_states()[0]
+  state, metrics = experiment.trainer.train_chunk(state, experiment.device_data(),
+                                                  experiment.chunk_steps)
+  assert np.all(np.asarray(state.step) == experiment.chunk_steps)
+  assert np.all(np.isfinite(np.asarray(metrics["loss"])))
+
+
+# Field values that are valid on their own (the first values above): their combinations still
+# clash (a CNN on tabular data, a hinge-loss logistic regression, ...), so both branches run.
+VALID_ALONE = {k: v[:3] if k in ("model", "dataset") else v[:2] for k, v in CHOICES.items()}
+VALID_ALONE["model"] = ["logreg", "linear_svm", "mlp", "lenet", "cnn1d", "rnn", "transformer"]
+VALID_ALONE["dataset"] = ["iris", "digits", "mnist1d"]
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in CHOICES.items()}))
+def test_fuzzed_configs(choice):
+  check_config(choice)
+
+
+@settings(max_examples=8, deadline=None, derandomize=True)
+@given(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in VALID_ALONE.items()}))
+def test_fuzzed_configs_of_valid_values(choice):
+  check_config(choice)
