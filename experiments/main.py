@@ -50,6 +50,7 @@ def main(argv):
     sys.exit(2)
   print(results.table_header())
   print(results.markdown_row(run))
+  print(results.format_summary(run))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ def get_config():
   config.beta = 1.0                    # vae/vaegan: weight of KL(q(z|x) || N(0, I)); 1 = the ELBO
   config.train_samples = 1             # vae: ELBO averaged over k z's; iwae: k of the IWAE bound
   config.iw_samples = 5000             # importance samples per example of the NLL estimate (Burda et al.: 5000)
+  config.eval_splits = "train,test"    # vae/iwae: splits of the ELBO/NLL metrics; 'test' skips the costly train NLL
   config.iw_chunk = 100                # importance samples drawn at once (bounds evaluation memory)
   config.generator_loss = "nonsaturating"  # gan/vaegan: nonsaturating (-log D(G(z))) | minimax (log(1 - D(G(z))))
   config.discriminator_learning_rate = -1.0  # gan/vaegan: D's step size; <= 0: config.learning_rate

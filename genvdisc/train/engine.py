@@ -94,6 +94,8 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
     # Data 2^32 - 1 is a step no run reaches, so evaluation never reuses a training step's key.
     eval_key = jax.random.fold_in(state.key, EVAL_KEY_DATA)
     for i, split in enumerate(("train", "test")):
+      if split not in task.eval_splits:
+        continue
       metrics = functools.partial(task.eval_metrics, state.params)
       sums = _batched_mean(metrics, data[f"x_{split}"], data[f"y_{split}"], eval_batch_size,
                            jax.random.fold_in(eval_key, i))

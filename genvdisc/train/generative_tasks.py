@@ -131,6 +131,9 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   _require(config.train_samples >= 1, "train_samples", config.train_samples, "an integer >= 1")
   _require(config.iw_samples >= 1 and config.iw_samples % min(config.iw_chunk, config.iw_samples) == 0,
            "iw_samples", config.iw_samples, f"a positive multiple of config.iw_chunk={config.iw_chunk}")
+  eval_splits = tuple(config.eval_splits.split(","))
+  _require(eval_splits in (("train", "test"), ("test",)), "eval_splits", config.eval_splits,
+           "'train,test' or 'test'")
   binarize = config.likelihood == "bernoulli" and config.binarize == "dynamic"
   iwae = config.task == "iwae"
   likelihood = Likelihood(config.likelihood, dataset.example_shape[-1])
@@ -207,7 +210,7 @@ def vae_from_config(config, dataset: Dataset) -> Task:
 
   return Task(init=init, update=update, eval_metrics=eval_metrics, uses_conv=family.uses_conv,
               dataset_metrics=_judge_metrics(config, dataset, sample),
-              images=_image_grids(config, sample, reconstruct))
+              images=_image_grids(config, sample, reconstruct), eval_splits=eval_splits)
 
 
 # ------------------------------------------------------------------------------------------ GAN

@@ -40,6 +40,7 @@ class Task:
     {'x_train', 'y_train', 'x_test', 'y_test'}. Stored per seed under their own names.
   images(params, data, key) -> {name: [N, H, W, C] in [0, 1]}: optional picture grids (samples,
     reconstructions) that `train.run` writes as PNG at checkpoints and at the end.
+  eval_splits: the splits `eval_metrics` is averaged over (drop 'train' when it is costly).
   """
   init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
   update: Callable[[Any, Any, Batch, jax.Array], tuple[Any, Any, Metrics]]
@@ -47,6 +48,7 @@ class Task:
   uses_conv: bool = False
   dataset_metrics: Callable[[Any, dict, jax.Array], Metrics] | None = None
   images: Callable[[Any, dict, jax.Array], dict[str, jax.Array]] | None = None
+  eval_splits: tuple[str, ...] = ("train", "test")
 
 
 def classification(model: Model, data_loss: str, optimizer: optax.GradientTransformation,
