@@ -5,7 +5,10 @@ Judged by mlp_digits (classifier-FID / classifier-IS, not comparable with Incept
 
   python -m experiments.main --config=experiments/configs/vaegan_digits.py --workdir=runs/vaegan_digits
 
-Expected: see below (filled in from the measured run).
+Expected (seeds 0-4, 2-core CPU, jax 0.10.2, ~65 s once the judge exists): classifier-FID
+5.3 ± 0.3 at step 5000 (from 17.5 ± 4.0 at step 1000), classifier-IS 8.16 ± 0.10, test KL
+3.5 ± 0.2 nats, test pixel MSE of reconstructions 0.053 ± 0.004. Samples are sharper and more
+varied than gan_digits' at the same step count (classifier-FID 5.3 vs 12.8).
 """
 
 from experiments.configs import generative
