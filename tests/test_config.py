@@ -50,9 +50,15 @@ def test_missing_field():
 def test_every_experiment_config_is_valid():
   import pathlib
   names = sorted(p.stem for p in pathlib.Path(ROOT, "experiments", "configs").glob("*.py")
-                 if not p.stem.startswith("_") and p.stem != "default")
+                 if not p.stem.startswith("_") and p.stem not in ("default", "generative"))
   assert len(names) >= 9
   for name in names:
     config = shrunk_config(name)
     config_lib.validate(config)
-    config_lib.check_fits_dataset(config, data.load(config.dataset))
+    if config.dataset.startswith("tfds:"):  # not prepared here: TFDS mock data of that name
+      import tensorflow_datasets as tfds
+      with tfds.testing.mock_data(num_examples=256):
+        config_lib.check_fits_dataset(config, data.load(config.dataset))
+      data._load_cached.cache_clear()
+    else:
+      config_lib.check_fits_dataset(config, data.load(config.dataset))

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import tensorflow_datasets as tfds
 
+from genvdisc import data
 from genvdisc.errors import ConfigError
 from genvdisc.train import run, tasks
 from tests.conftest import shrunk_config
@@ -107,8 +108,11 @@ def test_tfds_configs_on_mock_mnist(tmp_path, name):
   config = shrunk_config(name, num_steps=4, chunk_steps=2, log_every=2, checkpoint_every=4,
                          batch_size=4, eval_batch_size=8, iw_samples=10, iw_chunk=5, judge="",
                          image_grid=4)
-  with tfds.testing.mock_data(num_examples=12):
-    results = run.train_and_evaluate(config, str(tmp_path), log=quiet)
+  try:
+    with tfds.testing.mock_data(num_examples=12):
+      results = run.train_and_evaluate(config, str(tmp_path), log=quiet)
+  finally:
+    data._load_cached.cache_clear()  # later tests must not see the mock data
   metric = "test_nll" if name == "vae_mnist" else "test_d_real"
   assert all(np.isfinite(m[metric]) for m in results["per_seed"].values())
   assert (tmp_path / "images" / "samples_seed0_step4.png").exists()
