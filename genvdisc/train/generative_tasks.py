@@ -124,13 +124,17 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   family = get_generative_family(config.model)
   if family.encoder is None:
     raise ConfigError(f"config.model={config.model!r} has no encoder; use 'mlp' for a VAE")
-  _require(config.likelihood in LIKELIHOODS, "likelihood", config.likelihood, " or ".join(LIKELIHOODS))
-  _require(config.binarize in BINARIZATIONS, "binarize", config.binarize, " or ".join(BINARIZATIONS))
+  _require(config.likelihood in LIKELIHOODS, "likelihood", config.likelihood,
+           " or ".join(LIKELIHOODS))
+  _require(config.binarize in BINARIZATIONS, "binarize", config.binarize,
+           " or ".join(BINARIZATIONS))
   _require(config.latent_dim >= 1, "latent_dim", config.latent_dim, "an integer >= 1, e.g. 16")
   _require(config.beta > 0, "beta", config.beta, "a value > 0, e.g. 1.0")
   _require(config.train_samples >= 1, "train_samples", config.train_samples, "an integer >= 1")
-  _require(config.iw_samples >= 1 and config.iw_samples % min(config.iw_chunk, config.iw_samples) == 0,
-           "iw_samples", config.iw_samples, f"a positive multiple of config.iw_chunk={config.iw_chunk}")
+  _require(config.iw_chunk >= 1, "iw_chunk", config.iw_chunk, "an integer >= 1, e.g. 100")
+  chunk = min(config.iw_chunk, config.iw_samples)
+  _require(config.iw_samples >= 1 and config.iw_samples % chunk == 0, "iw_samples",
+           config.iw_samples, f"a positive multiple of config.iw_chunk={config.iw_chunk}")
   eval_splits = tuple(config.eval_splits.split(","))
   _require(eval_splits in (("train", "test"), ("test",)), "eval_splits", config.eval_splits,
            "'train,test' or 'test'")
