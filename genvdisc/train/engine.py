@@ -6,7 +6,7 @@ leading seed axis of the group's width):
   init(seeds int32[W]) -> TrainState[W]
   train_chunk(state[W], data, num_steps) -> (state[W], {metric: [W]})   # state donated
   evaluate(state[W], data) -> {f'{split}_{metric}': [W], plus the task's dataset metrics: [W]}
-  images(state[W], data) -> {name: [W, N, H, W, C]}   # None unless the task draws pictures
+  images(state[W], data) -> {name: [W, N, height, width, channels]}  # None without pictures
 
 Step t of a seed is a pure function of (its state, fold_in(key, t), the data): the minibatch is
 `batch_size` indices drawn i.i.d. uniformly (with replacement) from the training split with
@@ -100,7 +100,7 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
       sums = _batched_mean(metrics, data[f"x_{split}"], data[f"y_{split}"], eval_batch_size,
                            jax.random.fold_in(eval_key, i))
       out.update({f"{split}_{k}": v for k, v in sums.items()})
-    if task.dataset_metrics is not None:
+    if task.dataset_metrics is not None:  # eval key data 0, 1: the splits; 2: these; 3: images
       out.update(task.dataset_metrics(state.params, data, jax.random.fold_in(eval_key, 2)))
     return out
 
