@@ -57,6 +57,7 @@ def main(argv):
     sys.exit(preemption.EXIT_CODE)
   print(results.table_header())
   print(results.markdown_row(run))
+  print(results.format_summary(run))
 
 
 if __name__ == "__main__":

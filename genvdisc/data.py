@@ -73,23 +73,26 @@ def load(name: str, *, split_seed: int = 0, data_dir: str | None = None,
          max_length: int = 256) -> Dataset:
   """Returns the named dataset; see the module docstring for splits and preprocessing.
 
-  Results are cached per argument values; the arrays are read-only.
+  Embedded datasets are cached per argument values; TFDS ones are read each time (so a test's
+  `tfds.testing.mock_data` never leaks into a later real load). The arrays are read-only.
   """
   if not isinstance(name, str) or not (
       name in SKLEARN_DATASETS or name in MNIST1D_DATASETS
       or (name.startswith(TFDS_PREFIX) and len(name) > len(TFDS_PREFIX))):
     raise DataError(f"unknown dataset {name!r}; valid names: {', '.join(names())}")
-  return _load_cached(name, int(split_seed), data_dir or None, int(max_length))
+  if name.startswith(TFDS_PREFIX):
+    return _read_only(_load_tfds(name, data_dir or None, int(max_length)))
+  return _load_embedded(name, int(split_seed))
 
 
 @functools.lru_cache(maxsize=16)
-def _load_cached(name: str, split_seed: int, data_dir: str | None, max_length: int) -> Dataset:
+def _load_embedded(name: str, split_seed: int) -> Dataset:
   if name in SKLEARN_DATASETS:
-    dataset = _load_sklearn(name, split_seed)
-  elif name in MNIST1D_DATASETS:
-    dataset = _load_mnist1d(name)
-  else:
-    dataset = _load_tfds(name, data_dir, max_length)
+    return _read_only(_load_sklearn(name, split_seed))
+  return _read_only(_load_mnist1d(name))
+
+
+def _read_only(dataset: Dataset) -> Dataset:
   for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test):
     array.setflags(write=False)
   return dataset

@@ -64,6 +64,13 @@ def markdown_row(results: dict) -> str:
           f"{results['wall_time_s']:.0f} |")
 
 
+def format_summary(results: dict) -> str:
+  """Every summarised metric as 'name: mean ± std (n seeds)', one per line (generative tasks have
+  no accuracy column: their NLL, ELBO and classifier-FID are listed here)."""
+  return "\n".join(f"{name}: {stat['mean']:.4g} ± {stat['std']:.2g} (n={stat['n']})"
+                   for name, stat in results["summary"].items())
+
+
 def write_text_atomic(path: str, text: str) -> None:
   """Writes to a temporary file in the same directory, then renames it over `path`."""
   directory = os.path.dirname(os.path.abspath(path))

@@ -10,7 +10,7 @@ import jax
 
 from genvdisc.data import KINDS
 from genvdisc.errors import ConfigError
-from genvdisc.models import cnn, linear, mlp, rnn, transformer
+from genvdisc.models import cnn, generative, linear, mlp, rnn, transformer
 
 Params = Any
 
@@ -71,3 +71,40 @@ def get_model(name: str, num_classes: int, **model_kwargs) -> Model:
   except TypeError as e:
     raise ConfigError(f"config.model_kwargs do not fit model {name!r}: {e}") from None
   return from_linen(module)
+
+
+@dataclasses.dataclass(frozen=True)
+class GenerativeFamily:
+  """The networks a generative task (config.task vae/iwae/gan/vaegan) builds for config.model.
+
+  encoder: `(latent_dim, **model_kwargs) -> nn.Module` (None: the family has no encoder);
+  decoder: `(out_shape, **model_kwargs)`, also the GAN generator; discriminator: `(**model_kwargs)`.
+  """
+  encoder: Callable[..., nn.Module] | None
+  decoder: Callable[..., nn.Module]
+  discriminator: Callable[..., nn.Module]
+  uses_conv: bool = False
+
+
+# config.model -> networks, for the generative tasks (classification uses MODELS above).
+GENERATIVE_MODELS: dict[str, GenerativeFamily] = {
+    "mlp": GenerativeFamily(generative.MLPEncoder, generative.MLPDecoder,
+                            generative.MLPDiscriminator),
+    "dcgan": GenerativeFamily(None, generative.DCGANGenerator, generative.DCGANDiscriminator,
+                              uses_conv=True),
+}
+
+
+def get_generative_family(name: str) -> GenerativeFamily:
+  if name not in GENERATIVE_MODELS:
+    raise ConfigError(f"unknown generative model family {name!r} (config.model); valid names: "
+                      f"{', '.join(GENERATIVE_MODELS)}")
+  return GENERATIVE_MODELS[name]
+
+
+def build_generative(build: Callable[..., nn.Module], name: str, *args, **model_kwargs) -> Model:
+  """`from_linen(build(*args, **model_kwargs))`, with bad config.model_kwargs as a ConfigError."""
+  try:
+    return from_linen(build(*args, **model_kwargs))
+  except TypeError as e:
+    raise ConfigError(f"config.model_kwargs do not fit model family {name!r}: {e}") from None

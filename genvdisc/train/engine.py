@@ -5,7 +5,8 @@ leading seed axis of the group's width):
 
   init(seeds int32[W]) -> TrainState[W]
   train_chunk(state[W], data, num_steps) -> (state[W], {metric: [W]})   # state donated
-  evaluate(state[W], data) -> {f'{split}_{metric}': [W]}
+  evaluate(state[W], data) -> {f'{split}_{metric}': [W], plus the task's dataset metrics: [W]}
+  images(state[W], data) -> {name: [W, N, height, width, channels]}  # None without pictures
 
 Step t of a seed is a pure function of (its state, fold_in(key, t), the data): the minibatch is
 `batch_size` indices drawn i.i.d. uniformly (with replacement) from the training split with
@@ -35,6 +36,7 @@ class Trainer(NamedTuple):
   init: Callable[[jax.Array], TrainState]
   train_chunk: Callable[..., tuple[TrainState, dict]]
   evaluate: Callable[[TrainState, dict], dict]
+  images: Callable[[TrainState, dict], dict] | None = None
 
 
 EVAL_KEY_DATA = 2**32 - 1
@@ -92,11 +94,19 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
     # Data 2^32 - 1 is a step no run reaches, so evaluation never reuses a training step's key.
     eval_key = jax.random.fold_in(state.key, EVAL_KEY_DATA)
     for i, split in enumerate(("train", "test")):
+      if split not in task.eval_splits:
+        continue
       metrics = functools.partial(task.eval_metrics, state.params)
       sums = _batched_mean(metrics, data[f"x_{split}"], data[f"y_{split}"], eval_batch_size,
                            jax.random.fold_in(eval_key, i))
       out.update({f"{split}_{k}": v for k, v in sums.items()})
+    if task.dataset_metrics is not None:  # eval key data 0, 1: the splits; 2: these; 3: images
+      out.update(task.dataset_metrics(state.params, data, jax.random.fold_in(eval_key, 2)))
     return out
+
+  def images_one(state, data):
+    return task.images(state.params, data,
+                       jax.random.fold_in(jax.random.fold_in(state.key, EVAL_KEY_DATA), 3))
 
   init = jax.jit(jax.vmap(init_one), out_shardings=state_sharding)
   train_chunk = jax.jit(jax.vmap(chunk_one, in_axes=(0, None, None)),
@@ -105,7 +115,9 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
                         out_shardings=(state_sharding, state_sharding))
   evaluate = jax.jit(jax.vmap(evaluate_one, in_axes=(0, None)),
                      in_shardings=(state_sharding, data_sharding), out_shardings=state_sharding)
-  return Trainer(init=init, train_chunk=train_chunk, evaluate=evaluate)
+  images = None if task.images is None else jax.jit(
+      jax.vmap(images_one, in_axes=(0, None)), in_shardings=(state_sharding, data_sharding))
+  return Trainer(init=init, train_chunk=train_chunk, evaluate=evaluate, images=images)
 
 
 def _batched_mean(per_example: Callable[[dict, jax.Array], dict], x: jax.Array, y: jax.Array,

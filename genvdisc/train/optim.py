@@ -17,13 +17,13 @@ def make_schedule(name: str, learning_rate: float, num_steps: int) -> optax.Sche
   raise ConfigError(f"config.lr_schedule={name!r} is invalid; use one of {', '.join(SCHEDULES)}")
 
 
-def make_optimizer(name: str, learning_rate: float, momentum: float = 0.0,
+def make_optimizer(name: str, learning_rate: float, momentum: float = 0.0, b1: float = 0.9,
                    schedule: str = "constant", num_steps: int = 1,
                    ) -> optax.GradientTransformation:
-  """`adam` (optax defaults b1=0.9, b2=0.999, eps=1e-8) or `sgd` with optional momentum."""
+  """`adam` (b1, optax defaults b2=0.999, eps=1e-8) or `sgd` with optional momentum."""
   lr = make_schedule(schedule, learning_rate, num_steps)
   if name == "adam":
-    return optax.adam(lr)
+    return optax.adam(lr, b1=b1)
   if name == "sgd":
     return optax.sgd(lr, momentum=momentum or None)
   raise ConfigError(f"unknown optimizer {name!r} (config.optimizer); valid: {', '.join(OPTIMIZERS)}")

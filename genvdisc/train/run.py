@@ -8,7 +8,8 @@ Order of work, so that bad input costs nothing and leaves nothing behind:
   2. claim the workdir: create it, write config.json (or check it equals the stored one)
   3. if results.json is already there, return it without training
   4. restore the newest checkpoint, if any, and train chunk by chunk, saving every
-     `checkpoint_every` steps; the final state is saved too
+     `checkpoint_every` steps; the final state is saved too; tasks that draw pictures get
+     `images/<name>_seed<seed>_step<step>.png` at every save
   5. evaluate every seed and write results.json and results.md atomically
 """
 
@@ -28,6 +29,7 @@ from genvdisc import results as results_lib
 from genvdisc import sharding
 from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import CheckpointError, DivergenceError, WorkdirError
+from genvdisc.evaluate import images as images_lib
 from genvdisc.train import engine, tasks
 from genvdisc.train.preemption import Preempted, PreemptionGuard
 
@@ -36,10 +38,11 @@ RESULTS_MD = "results.md"
 CONFIG_JSON = "config.json"
 CURVES_JSON = "curves.json"
 CHECKPOINT_DIR = "checkpoints"
+IMAGES_DIR = "images"
 CORRUPT_DIR = "corrupt_checkpoints"
 PREEMPTED_MARKER = "PREEMPTED"
 RUN_FILES = (RESULTS_JSON, RESULTS_MD, CONFIG_JSON, CURVES_JSON, PREEMPTED_MARKER, CHECKPOINT_DIR,
-             CORRUPT_DIR)
+             CORRUPT_DIR, IMAGES_DIR)
 
 
 @dataclasses.dataclass
@@ -110,6 +113,7 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False)
                       log, guard)
     if start_step != config.num_steps:
       checkpointer.save(config.num_steps, {"groups": states})
+      _write_images(experiment, states, data, config.num_steps, workdir)
     per_seed = _evaluate(experiment, states, data)
     curves.append({"step": config.num_steps, "per_seed": per_seed})
   finally:
@@ -238,12 +242,24 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
       results_lib.write_json_atomic(os.path.join(workdir, CURVES_JSON), curves)
     if step % config.checkpoint_every == 0 and step < num_steps:
       checkpointer.save(step, {"groups": states})
+      _write_images(experiment, states, data, step, workdir)
     if guard.requested and step < num_steps:
       checkpointer.save(step, {"groups": states})
       checkpointer.wait()
       results_lib.write_json_atomic(os.path.join(workdir, PREEMPTED_MARKER), {"step": step})
       raise Preempted(step, workdir)
   return states
+
+
+def _write_images(experiment: Experiment, states: list, data: dict, step: int, workdir: str):
+  """PNG grids of the task's pictures, one file per picture, seed and step."""
+  if experiment.trainer.images is None:
+    return
+  group_images = [jax.tree.map(np.asarray, experiment.trainer.images(s, data)) for s in states]
+  for g, slot, seed in _seed_slots(experiment):
+    for name, images in group_images[g].items():
+      images_lib.save_grid(os.path.join(workdir, IMAGES_DIR, f"{name}_seed{seed}_step{step}.png"),
+                           images[slot])
 
 
 def _seed_slots(experiment: Experiment):

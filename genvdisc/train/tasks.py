@@ -35,11 +35,20 @@ class Task:
   eval_metrics(params, batch, key) -> {name: per-example values [B]}; the engine averages them
     over each split (key: a fixed evaluation key, for metrics that sample).
   uses_conv: its networks have convolutions (picks the CPU chunk default, see engine).
+  dataset_metrics(params, data, key) -> {name: scalar}: optional metrics of the whole dataset
+    (e.g. classifier-FID of generated samples against the test split); `data` is the engine's
+    {'x_train', 'y_train', 'x_test', 'y_test'}. Stored per seed under their own names.
+  images(params, data, key) -> {name: [N, H, W, C] in [0, 1]}: optional picture grids (samples,
+    reconstructions) that `train.run` writes as PNG at checkpoints and at the end.
+  eval_splits: the splits `eval_metrics` is averaged over (drop 'train' when it is costly).
   """
   init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
   update: Callable[[Any, Any, Batch, jax.Array], tuple[Any, Any, Metrics]]
   eval_metrics: Callable[[Any, Batch, jax.Array], Metrics]
   uses_conv: bool = False
+  dataset_metrics: Callable[[Any, dict, jax.Array], Metrics] | None = None
+  images: Callable[[Any, dict, jax.Array], dict[str, jax.Array]] | None = None
+  eval_splits: tuple[str, ...] = ("train", "test")
 
 
 def classification(model: Model, data_loss: str, optimizer: optax.GradientTransformation,
@@ -105,3 +114,9 @@ def from_config(config, dataset: Dataset) -> Task:
   if name not in TASKS:
     raise ConfigError(f"unknown task {name!r} (config.task); valid: {', '.join(TASKS)}")
   return TASKS[name](config, dataset)
+
+
+# The generative tasks (vae, iwae, gan, vaegan) live in their own module, which needs `Task`.
+from genvdisc.train import generative_tasks  # noqa: E402
+
+TASKS.update(generative_tasks.TASKS)

@@ -1,0 +1,52 @@
+"""classifier-FID and classifier-IS: Fréchet distance and Inception-Score-style score computed
+with the features and class probabilities of a classifier genvdisc trained itself (the judge).
+
+They are NOT comparable with Inception-network FID / IS (Heusel et al. 2017; Salimans et al.
+2016), which use ImageNet Inception-v3 features: only compare them between runs that share the
+judge config, the dataset and the sample count.
+"""
+
+import jax
+import jax.numpy as jnp
+
+
+def gaussian_stats(features: jax.Array) -> tuple[jax.Array, jax.Array]:
+  """Mean [F] and unbiased covariance [F, F] of features [N, F]."""
+  mean = features.mean(0)
+  centred = features - mean
+  return mean, centred.T @ centred / (features.shape[0] - 1)
+
+
+def sqrtm_psd(matrix: jax.Array) -> jax.Array:
+  """Symmetric square root V sqrt(max(lambda, 0)) V^T of a symmetric PSD matrix."""
+  eigenvalues, vectors = jnp.linalg.eigh(matrix)
+  return (vectors * jnp.sqrt(jnp.maximum(eigenvalues, 0.0))) @ vectors.T
+
+
+def frechet_distance(mean1, cov1, mean2, cov2) -> jax.Array:
+  """d^2(N(m1, S1), N(m2, S2)) = ||m1 - m2||^2 + tr(S1 + S2 - 2 (S1 S2)^{1/2}).
+
+  tr (S1 S2)^{1/2} = tr (S1^{1/2} S2 S1^{1/2})^{1/2} = sum sqrt(eig(S1^{1/2} S2 S1^{1/2})), which
+  needs only symmetric eigendecompositions (jit- and vmap-friendly).
+  """
+  root1 = sqrtm_psd(cov1)
+  middle = root1 @ cov2 @ root1
+  trace_sqrt = jnp.sum(jnp.sqrt(jnp.maximum(jnp.linalg.eigvalsh((middle + middle.T) / 2), 0.0)))
+  return jnp.sum((mean1 - mean2) ** 2) + jnp.trace(cov1) + jnp.trace(cov2) - 2.0 * trace_sqrt
+
+
+def classifier_fid(real_features: jax.Array, fake_features: jax.Array) -> jax.Array:
+  """Fréchet distance between Gaussians fitted to the judge's features of real and generated data."""
+  return frechet_distance(*gaussian_stats(real_features), *gaussian_stats(fake_features))
+
+
+def classifier_inception_score(logits: jax.Array) -> jax.Array:
+  """exp(E_x KL(p(y|x) || p(y))), p(y) = E_x p(y|x), with the judge's class probabilities.
+
+  Between 1 (every sample gets the same class distribution) and the number of classes
+  (confident predictions spread evenly over the classes).
+  """
+  log_p = jax.nn.log_softmax(logits, axis=-1)
+  log_marginal = jnp.log(jnp.mean(jnp.exp(log_p), axis=0))
+  kl = jnp.sum(jnp.exp(log_p) * (log_p - log_marginal), axis=-1)
+  return jnp.exp(jnp.mean(kl))

@@ -1,0 +1,105 @@
+"""Generative objectives, written out as formulas. Every function is per example unless stated.
+
+Notation: x an example (flattened to D values), z a latent in R^L, q(z|x) = N(mu, diag(exp(logvar)))
+the encoder, p(z) = N(0, I) the prior, p(x|z) the decoder. GAN discriminator outputs are logits
+l = log D / (1 - D), so log D = -softplus(-l) and log(1 - D) = -softplus(l).
+"""
+
+import jax
+import jax.numpy as jnp
+
+LOG_2PI = jnp.log(2.0 * jnp.pi)
+
+
+def _sum_event(values: jax.Array) -> jax.Array:
+  """Sums every axis but the first (the batch): [B, ...] -> [B]."""
+  return values.reshape(values.shape[0], -1).sum(-1)
+
+
+def gaussian_kl_to_standard(mean: jax.Array, logvar: jax.Array) -> jax.Array:
+  """KL(N(mu, diag(s^2)) || N(0, I)) = 1/2 sum_j (mu_j^2 + s_j^2 - 1 - log s_j^2), s^2 = exp(logvar).
+
+  [B, L] -> [B].
+  """
+  return 0.5 * jnp.sum(mean ** 2 + jnp.exp(logvar) - 1.0 - logvar, axis=-1)
+
+
+def bernoulli_log_likelihood(logits: jax.Array, x: jax.Array) -> jax.Array:
+  """log p(x|z) = sum_d x_d log sigma(l_d) + (1 - x_d) log(1 - sigma(l_d)) = sum_d x_d l_d - softplus(l_d).
+
+  logits l, x in [0, 1] with the same shape [B, ...] -> [B].
+  """
+  return _sum_event(x * logits - jax.nn.softplus(logits))
+
+
+def gaussian_log_likelihood(x: jax.Array, mean: jax.Array, logvar: jax.Array) -> jax.Array:
+  """log N(x; mu, diag(exp(logvar))) = -1/2 sum_d [log 2 pi + logvar_d + (x_d - mu_d)^2 exp(-logvar_d)].
+
+  [B, ...] -> [B]; logvar broadcasts against x.
+  """
+  logvar = jnp.broadcast_to(logvar, x.shape)
+  return -0.5 * _sum_event(LOG_2PI + logvar + (x - mean) ** 2 * jnp.exp(-logvar))
+
+
+def elbo(log_px_given_z: jax.Array, kl: jax.Array, beta: float = 1.0) -> jax.Array:
+  """ELBO_beta = E_q[log p(x|z)] - beta KL(q(z|x) || p(z)), one reparameterised sample of z.
+
+  beta = 1 is the VAE's evidence lower bound (Kingma & Welling 2014); beta != 1 is the
+  beta-VAE objective (Higgins et al. 2017), a bound on log p(x) only for beta >= 1.
+  """
+  return log_px_given_z - beta * kl
+
+
+def importance_weighted_bound(log_weights: jax.Array) -> jax.Array:
+  """L_k = log (1/k) sum_i w_i = logsumexp_i(log w_i) - log k, w_i = p(x, z_i) / q(z_i|x).
+
+  log_weights [k, B] -> [B]. For z_i ~ q(z|x) i.i.d., E[L_k] <= log p(x) and L_k -> log p(x)
+  as k grows; k = 1 is the ELBO. IWAE (Burda et al. 2015) maximises it; with k = 5000 it is
+  their test log-likelihood estimate.
+  """
+  k = log_weights.shape[0]
+  return jax.nn.logsumexp(log_weights, axis=0) - jnp.log(k)
+
+
+def gan_discriminator_loss(real_logits: jax.Array, fake_logits: jax.Array) -> jax.Array:
+  """-[log D(x) + log(1 - D(G(z)))] = softplus(-l_real) + softplus(l_fake), per pair.
+
+  Goodfellow et al. (2014): D maximises V(D, G) = E_x log D(x) + E_z log(1 - D(G(z))).
+  """
+  return jax.nn.softplus(-real_logits) + jax.nn.softplus(fake_logits)
+
+
+def gan_generator_loss_minimax(fake_logits: jax.Array) -> jax.Array:
+  """log(1 - D(G(z))) = -softplus(l_fake): G minimises V(D, G) directly (saturates when D wins)."""
+  return -jax.nn.softplus(fake_logits)
+
+
+def gan_generator_loss_nonsaturating(fake_logits: jax.Array) -> jax.Array:
+  """-log D(G(z)) = softplus(-l_fake): the non-saturating generator loss (Goodfellow et al. 2014)."""
+  return jax.nn.softplus(-fake_logits)
+
+
+GENERATOR_LOSSES = {
+    "minimax": gan_generator_loss_minimax,
+    "nonsaturating": gan_generator_loss_nonsaturating,
+}
+
+
+def feature_reconstruction_loss(real_features: jax.Array, recon_features: jax.Array) -> jax.Array:
+  """-log N(Dis_l(x); Dis_l(x~), I) + const = 1/2 sum_f (Dis_l(x)_f - Dis_l(x~)_f)^2.
+
+  Larsen et al. (2016)'s learned similarity: the reconstruction x~ = Dec(z), z ~ q(z|x), is
+  compared with x in the discriminator's hidden-layer features. [B, F] -> [B].
+  """
+  return 0.5 * _sum_event((real_features - recon_features) ** 2)
+
+
+def vaegan_loss(gan_generator_term: jax.Array, kl: jax.Array, reconstruction: jax.Array,
+                alpha: float, beta: float) -> jax.Array:
+  """VAE-GAN loss of encoder + decoder: alpha L_GAN + beta L_KL + L_rec (Larsen et al. 2016).
+
+  L_GAN: the decoder's generator loss on samples and reconstructions; L_KL =
+  KL(q(z|x) || N(0, I)); L_rec: the reconstruction term (feature or pixel space). The
+  discriminator is trained separately with `gan_discriminator_loss`.
+  """
+  return alpha * gan_generator_term + beta * kl + reconstruction
