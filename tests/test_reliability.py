@@ -20,9 +20,15 @@ from genvdisc.train import run
 from genvdisc.train.preemption import EXIT_CODE
 from tests.conftest import ROOT, shrunk_config
 
-# A CNN run long enough to be killed mid-way: chunks of 1 step, a checkpoint every 100.
+# Runs long enough to be killed mid-way, with a checkpoint every 100 steps: a CNN classifier in
+# chunks of 1 step, and a GAN (D then G per step, two optimizers) in chunks of 10.
 KILL_RUN = dict(num_steps=1200, chunk_steps=1, log_every=100, checkpoint_every=100, eval_every=300,
                 seeds="0,1", seed_group=2)
+KILL_RUNS = {
+    "lenet_digits": KILL_RUN,
+    "gan_digits": dict(num_steps=3000, chunk_steps=10, log_every=100, checkpoint_every=100,
+                       eval_every=1000, seeds="0,1", seed_group=2, judge="", image_grid=0),
+}
 
 
 def cli_args(name, workdir, overrides):
@@ -53,35 +59,41 @@ def final_params(config, workdir):
   return [np.asarray(x) for s in run.restore_states(config, workdir) for x in jax.tree.leaves(s.params)]
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-  """The uninterrupted run of KILL_RUN, in-process."""
-  workdir = tmp_path_factory.mktemp("reference")
-  config = shrunk_config("lenet_digits", **KILL_RUN)
+def uninterrupted(name, workdir):
+  config = shrunk_config(name, **KILL_RUNS[name])
   results = run.train_and_evaluate(config, str(workdir), log=lambda s: None)
   return results, final_params(config, str(workdir))
 
 
-def test_sigkill_at_random_points_then_resume_is_bitwise(tmp_path, reference):
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+  """The uninterrupted run of KILL_RUN, in-process."""
+  return uninterrupted("lenet_digits", tmp_path_factory.mktemp("reference"))
+
+
+@pytest.mark.parametrize("name", list(KILL_RUNS))
+def test_sigkill_at_random_points_then_resume_is_bitwise(tmp_path, name):
+  overrides = KILL_RUNS[name]
   rng = np.random.default_rng(20261123)
-  kill_steps = sorted(rng.choice(np.arange(100, 1200, 100), size=5, replace=False).tolist())
+  kill_steps = sorted(rng.choice(np.arange(100, overrides["num_steps"], 100), size=5,
+                                 replace=False).tolist())
   workdir = tmp_path / "killed"
   for step in kill_steps:
-    proc = start("lenet_digits", workdir, KILL_RUN)
+    proc = start(name, workdir, overrides)
     wait_for_checkpoint(proc, workdir, step)
     time.sleep(rng.uniform(0.0, 0.3))  # anywhere in the next chunks, a save included
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (workdir / "results.json").exists()
-  proc = start("lenet_digits", workdir, KILL_RUN)
+  proc = start(name, workdir, overrides)
   _, err = proc.communicate(timeout=600)
   assert proc.returncode == 0, err[-2000:]
   results = json.loads((workdir / "results.json").read_text())
   assert results["resumed_from_step"] >= kill_steps[-1]
-  ref_results, ref_params = reference
+  ref_results, ref_params = uninterrupted(name, tmp_path / "reference")
   assert results["per_seed"] == ref_results["per_seed"]
   assert results["curves"] == ref_results["curves"]
-  for a, b in zip(final_params(shrunk_config("lenet_digits", **KILL_RUN), str(workdir)), ref_params,
+  for a, b in zip(final_params(shrunk_config(name, **overrides), str(workdir)), ref_params,
                   strict=True):
     np.testing.assert_array_equal(a, b)
 

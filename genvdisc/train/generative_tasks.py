@@ -23,7 +23,7 @@ from genvdisc.errors import ConfigError
 from genvdisc.evaluate import frechet, judge as judge_lib
 from genvdisc.evaluate.likelihood import importance_weighted_log_likelihood
 from genvdisc.models.registry import build_generative, get_generative_family
-from genvdisc.train.optim import make_optimizer
+from genvdisc.train import optim
 from genvdisc.train.tasks import Task
 
 LIKELIHOODS = ("bernoulli", "gaussian")
@@ -110,11 +110,6 @@ def _image_grids(config, sample, reconstruct=None):
   return images
 
 
-def _optimizer(config, learning_rate: float) -> optax.GradientTransformation:
-  return make_optimizer(config.optimizer, learning_rate, config.get("momentum", 0.0),
-                        b1=config.get("adam_b1", 0.9))
-
-
 # ----------------------------------------------------------------------------------- VAE / IWAE
 def vae_from_config(config, dataset: Dataset) -> Task:
   """VAE trained on the ELBO (averaged over `train_samples` z) or, for config.task == 'iwae', on
@@ -145,7 +140,7 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   kwargs = config.model_kwargs.to_dict()
   encoder = build_generative(family.encoder, config.model, config.latent_dim, **kwargs)
   decoder = build_generative(family.decoder, config.model, out_shape, **kwargs)
-  optimizer = _optimizer(config, config.learning_rate)
+  optimizer = optim.from_config(config, config.learning_rate)
   latent = config.latent_dim
 
   def init(key, x_example):
@@ -226,7 +221,8 @@ def _gan_parts(config, dataset: Dataset):
            config.generator_loss, " or ".join(objectives.GENERATOR_LOSSES))
   _require(config.latent_dim >= 1, "latent_dim", config.latent_dim, "an integer >= 1, e.g. 16")
   d_learning_rate = config.discriminator_learning_rate
-  d_optimizer = _optimizer(config, d_learning_rate if d_learning_rate > 0 else config.learning_rate)
+  d_optimizer = optim.from_config(
+      config, d_learning_rate if d_learning_rate > 0 else config.learning_rate)
   return family, objectives.GENERATOR_LOSSES[config.generator_loss], d_optimizer
 
 
@@ -241,7 +237,7 @@ def gan_from_config(config, dataset: Dataset) -> Task:
   kwargs = config.model_kwargs.to_dict()
   generator = build_generative(family.decoder, config.model, dataset.example_shape, **kwargs)
   discriminator = build_generative(family.discriminator, config.model, **kwargs)
-  g_optimizer = _optimizer(config, config.learning_rate)
+  g_optimizer = optim.from_config(config, config.learning_rate)
   latent = config.latent_dim
 
   def generate(g_params, z):
@@ -316,7 +312,7 @@ def vaegan_from_config(config, dataset: Dataset) -> Task:
   encoder = build_generative(family.encoder, config.model, config.latent_dim, **kwargs)
   decoder = build_generative(family.decoder, config.model, dataset.example_shape, **kwargs)
   discriminator = build_generative(family.discriminator, config.model, **kwargs)
-  vae_optimizer = _optimizer(config, config.learning_rate)
+  vae_optimizer = optim.from_config(config, config.learning_rate)
   latent = config.latent_dim
 
   def init(key, x_example):

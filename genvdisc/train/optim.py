@@ -29,7 +29,9 @@ def make_optimizer(name: str, learning_rate: float, momentum: float = 0.0, b1: f
   raise ConfigError(f"unknown optimizer {name!r} (config.optimizer); valid: {', '.join(OPTIMIZERS)}")
 
 
-def from_config(config) -> optax.GradientTransformation:
-  """The optimizer of config.optimizer / learning_rate / momentum / lr_schedule / num_steps."""
-  return make_optimizer(config.optimizer, config.learning_rate, config.get("momentum", 0.0),
-                        config.get("lr_schedule", "constant"), config.num_steps)
+def from_config(config, learning_rate: float | None = None) -> optax.GradientTransformation:
+  """The optimizer of config.optimizer / learning_rate (unless given) / momentum / adam_b1 /
+  lr_schedule / num_steps."""
+  return make_optimizer(config.optimizer, learning_rate or config.learning_rate,
+                        momentum=config.get("momentum", 0.0), b1=config.get("adam_b1", 0.9),
+                        schedule=config.get("lr_schedule", "constant"), num_steps=config.num_steps)
