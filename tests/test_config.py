@@ -4,6 +4,7 @@ import pytest
 import tensorflow_datasets as tfds
 
 from genvdisc import config as config_lib
+from genvdisc import data
 from genvdisc.errors import ConfigError
 from genvdisc.train import run
 from tests.conftest import ROOT, shrunk_config

@@ -22,12 +22,12 @@ from tests.conftest import ROOT, shrunk_config
 
 # Runs long enough to be killed mid-way, with a checkpoint every 100 steps: a CNN classifier in
 # chunks of 1 step, and a GAN (D then G per step, two optimizers) in chunks of 10.
-KILL_RUN = dict(num_steps=1200, chunk_steps=1, log_every=100, checkpoint_every=100, eval_every=300,
+KILL_RUN = dict(num_steps=800, chunk_steps=1, log_every=100, checkpoint_every=100, eval_every=200,
                 seeds="0,1", seed_group=2)
 KILL_RUNS = {
     "lenet_digits": KILL_RUN,
-    "gan_digits": dict(num_steps=3000, chunk_steps=10, log_every=100, checkpoint_every=100,
-                       eval_every=1000, seeds="0,1", seed_group=2, judge="", image_grid=0),
+    "gan_digits": dict(num_steps=2000, chunk_steps=10, log_every=100, checkpoint_every=100,
+                       eval_every=500, seeds="0,1", seed_group=2, judge="", image_grid=0),
 }
 
 
