@@ -20,12 +20,12 @@ from genvdisc.train import run
 from genvdisc.train.preemption import EXIT_CODE
 from tests.conftest import ROOT, shrunk_config
 
-# Runs long enough to be killed mid-way, with a checkpoint every 100 steps: a CNN classifier in
+# Runs long enough to be killed mid-way, with a checkpoint every 100 steps: the linear SVM in
 # chunks of 1 step, and a GAN (D then G per step, two optimizers) in chunks of 10.
-KILL_RUN = dict(num_steps=800, chunk_steps=1, log_every=100, checkpoint_every=100, eval_every=200,
+KILL_RUN = dict(num_steps=2000, chunk_steps=1, log_every=100, checkpoint_every=100, eval_every=500,
                 seeds="0,1", seed_group=2)
 KILL_RUNS = {
-    "lenet_digits": KILL_RUN,
+    "svm_digits": KILL_RUN,
     "gan_digits": dict(num_steps=2000, chunk_steps=10, log_every=100, checkpoint_every=100,
                        eval_every=500, seeds="0,1", seed_group=2, judge="", image_grid=0),
 }
@@ -68,14 +68,15 @@ def uninterrupted(name, workdir):
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
   """The uninterrupted run of KILL_RUN, in-process."""
-  return uninterrupted("lenet_digits", tmp_path_factory.mktemp("reference"))
+  return uninterrupted("svm_digits", tmp_path_factory.mktemp("reference"))
 
 
 @pytest.mark.parametrize("name", list(KILL_RUNS))
 def test_sigkill_at_random_points_then_resume_is_bitwise(tmp_path, name):
   overrides = KILL_RUNS[name]
   rng = np.random.default_rng(20261123)
-  kill_steps = sorted(rng.choice(np.arange(100, overrides["num_steps"], 100), size=5,
+  # Kill points leave >= 500 steps to go, so no run can finish before its SIGKILL lands.
+  kill_steps = sorted(rng.choice(np.arange(100, overrides["num_steps"] - 400, 100), size=5,
                                  replace=False).tolist())
   workdir = tmp_path / "killed"
   for step in kill_steps:
@@ -100,7 +101,7 @@ def test_sigkill_at_random_points_then_resume_is_bitwise(tmp_path, name):
 
 def test_sigterm_saves_exits_75_and_rerun_resumes(tmp_path, reference):
   workdir = tmp_path / "preempted"
-  proc = start("lenet_digits", workdir, KILL_RUN)
+  proc = start("svm_digits", workdir, KILL_RUN)
   wait_for_checkpoint(proc, workdir, 200)
   proc.send_signal(signal.SIGTERM)
   _, err = proc.communicate(timeout=120)
@@ -108,7 +109,7 @@ def test_sigterm_saves_exits_75_and_rerun_resumes(tmp_path, reference):
   assert err.strip().startswith("preempted at step ") and len(err.strip().splitlines()) == 1
   step = json.loads((workdir / "PREEMPTED").read_text())["step"]
   assert latest_checkpoint(workdir) == step and not (workdir / "results.json").exists()
-  proc = start("lenet_digits", workdir, KILL_RUN)
+  proc = start("svm_digits", workdir, KILL_RUN)
   out, err = proc.communicate(timeout=600)
   assert proc.returncode == 0, err[-2000:]
   assert f"resumed from step {step}" in out and not (workdir / "PREEMPTED").exists()
