@@ -99,10 +99,14 @@ def test_sigkill_at_random_points_then_resume_is_bitwise(tmp_path, name):
     np.testing.assert_array_equal(a, b)
 
 
-def test_sigterm_saves_exits_75_and_rerun_resumes(tmp_path, reference):
+@pytest.mark.parametrize("delay", [0.0, 0.05])
+def test_sigterm_saves_exits_75_and_rerun_resumes(tmp_path, reference, delay):
+  """SIGTERM right at a checkpoint step (delay 0, the case that once saved a step twice) or a
+  few steps after it."""
   workdir = tmp_path / "preempted"
   proc = start("svm_digits", workdir, KILL_RUN)
   wait_for_checkpoint(proc, workdir, 200)
+  time.sleep(delay)
   proc.send_signal(signal.SIGTERM)
   _, err = proc.communicate(timeout=120)
   assert proc.returncode == EXIT_CODE

@@ -240,11 +240,13 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
     if eval_every and step % eval_every == 0 and step < num_steps:
       curves.append({"step": step, "per_seed": _evaluate(experiment, states, data)})
       results_lib.write_json_atomic(os.path.join(workdir, CURVES_JSON), curves)
-    if step % config.checkpoint_every == 0 and step < num_steps:
+    checkpoint_due = step % config.checkpoint_every == 0 and step < num_steps
+    if checkpoint_due:
       checkpointer.save(step, {"groups": states})
       _write_images(experiment, states, data, step, workdir)
     if guard.requested and step < num_steps:
-      checkpointer.save(step, {"groups": states})
+      if not checkpoint_due:
+        checkpointer.save(step, {"groups": states})
       checkpointer.wait()
       results_lib.write_json_atomic(os.path.join(workdir, PREEMPTED_MARKER), {"step": step})
       raise Preempted(step, workdir)
