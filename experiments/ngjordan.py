@@ -53,7 +53,8 @@ def compute(config, split_seeds: tuple[int, ...], log=print) -> dict:
     sizes = tuple(int(m) for m in config.sizes[name].split(","))
     start = time.time()
     dataset = data.load(name, split_seed=config.split_seed)
-    errors = learning_curves.learning_curves(dataset, sizes, split_seeds, fits, config.split_group)
+    errors = learning_curves.learning_curves(dataset, sizes, split_seeds, fits, config.split_group,
+                                             config.min_per_class)
     log(f"{name}: {len(split_seeds)} splits x {len(sizes)} sizes x {len(fits)} classifiers "
         f"in {time.time() - start:.0f} s")
     out[name] = {"sizes": list(sizes), "split_seeds": list(split_seeds),

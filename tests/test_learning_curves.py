@@ -23,12 +23,12 @@ def small_config(**overrides):
 
 def test_subsets_are_nested_hold_every_class_and_differ_by_seed():
   y = jnp.asarray(data.load("wine").y_train)
-  sizes = jnp.asarray([3, 6, 12, 133])
-  w0, w1 = (np.asarray(learning_curves.subset_weights(jax.random.PRNGKey(s), y, 3, sizes))
+  sizes = jnp.asarray([6, 7, 12, 133])
+  w0, w1 = (np.asarray(learning_curves.subset_weights(jax.random.PRNGKey(s), y, 3, sizes, 2))
             for s in (0, 1))
-  np.testing.assert_array_equal(w0.sum(1), [3, 6, 12, 133])
+  np.testing.assert_array_equal(w0.sum(1), [6, 7, 12, 133])
   assert np.all(w0[:-1] <= w0[1:])                                     # nested
-  assert sorted(np.asarray(y)[w0[0] > 0]) == [0, 1, 2]                 # m = K: one of each class
+  assert sorted(np.asarray(y)[w0[0] > 0]) == [0, 0, 1, 1, 2, 2]        # m = 2K: two of each class
   assert not np.array_equal(w0[2], w1[2])
 
 
@@ -38,10 +38,10 @@ def test_gnb_error_equals_sklearn_on_the_same_subset():
   y = np.concatenate([dataset.y_train, dataset.y_test])
   sizes = (10, 40)
   errors = learning_curves.learning_curves(
-      dataset, sizes, (0, 1), learning_curves.classifiers(small_config(classifiers="gnb")), 2)["gnb"]
+      dataset, sizes, (0, 1), learning_curves.classifiers(small_config(classifiers="gnb")), 2, 2)["gnb"]
   for split in (0, 1):
     weights = np.asarray(learning_curves.subset_weights(
-        jax.random.PRNGKey(split), jnp.asarray(y), 2, jnp.asarray(sizes)))
+        jax.random.PRNGKey(split), jnp.asarray(y), 2, jnp.asarray(sizes), 2))
     for j in range(len(sizes)):
       train = weights[j] > 0
       ref = 1.0 - GaussianNB().fit(x[train], y[train]).score(x[~train], y[~train])
@@ -52,8 +52,8 @@ def test_gnb_error_equals_sklearn_on_the_same_subset():
 def test_one_split_rerun_equals_its_entry_bitwise():
   dataset = data.load("iris")
   fits = learning_curves.classifiers(small_config())
-  full = learning_curves.learning_curves(dataset, (6, 24, 96), (0, 1, 2), fits, 2)
-  alone = learning_curves.learning_curves(dataset, (6, 24, 96), (2,), fits, 2)
+  full = learning_curves.learning_curves(dataset, (6, 24, 96), (0, 1, 2), fits, 2, 2)
+  alone = learning_curves.learning_curves(dataset, (6, 24, 96), (2,), fits, 2, 2)
   for name in fits:
     np.testing.assert_array_equal(alone[name][0], full[name][2])
   assert not np.array_equal(full["logreg"][0], full["logreg"][1])
@@ -70,8 +70,8 @@ def test_crossover(gen, disc, expected):
 
 
 def test_bad_sizes_and_classifiers_are_config_errors():
-  with pytest.raises(ConfigError, match=r"training sizes \[3, 150\] for 'iris' are invalid"):
-    learning_curves.learning_curves(data.load("iris"), (3, 6, 150), (0,), {}, 1)
+  with pytest.raises(ConfigError, match=r"training sizes \[5, 150\] for 'iris' are invalid"):
+    learning_curves.learning_curves(data.load("iris"), (5, 6, 150), (0,), {}, 1, 2)
   with pytest.raises(ConfigError, match="config.classifiers='gnb,nb' is invalid"):
     learning_curves.classifiers(small_config(classifiers="gnb,nb"))
 

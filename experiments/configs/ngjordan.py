@@ -17,13 +17,14 @@ def get_config() -> ml_collections.ConfigDict:
   config = ml_collections.ConfigDict()
   config.datasets = "iris,wine,breast_cancer,digits"  # genvdisc.data names (features flattened)
   config.split_seed = 0              # data.load's split: only fixes the standardisation statistics
-  config.sizes = ml_collections.ConfigDict({       # geometric grids of m, classes < m < examples
+  config.sizes = ml_collections.ConfigDict({       # geometric grids of m, classes x min_per_class <= m < examples
       "iris": "6,12,24,48,96",
       "wine": "6,12,24,48,96",
       "breast_cancer": "10,20,40,80,160,320",
       "digits": "20,40,80,160,320,640,1280",
   })
   config.num_splits = 100            # split seeds 0..num_splits-1 (--seeds overrides)
+  config.min_per_class = 2           # each subset holds at least this many examples of every class
   config.split_group = 25            # splits vmapped together; a split's numbers depend on this
                                      # width only: keep it to rerun a split
   config.classifiers = "gnb,lda,logreg,linear_svm"  # keys of learning_curves.classifiers
