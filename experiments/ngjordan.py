@@ -133,7 +133,7 @@ def plot(name: str, r: dict, path: str) -> None:
   ax.set_xscale("log")
   ax.set_xlabel("training examples m")
   ax.set_ylabel("test error")
-  ax.set_title(f"{name}: generative (dashed) vs discriminative, {len(r['split_seeds'])} splits")
+  ax.set_title(f"{name}, {len(r['split_seeds'])} splits (dashed: generative)")
   ax.legend()
   fig.tight_layout()
   tmp = path + ".tmp.png"
