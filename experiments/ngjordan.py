@@ -125,8 +125,8 @@ def plot(name: str, r: dict, path: str) -> None:
   matplotlib.use("Agg")
   import matplotlib.pyplot as plt
   fig, ax = plt.subplots(figsize=(6, 4.5))
-  for c, errors in r["errors"].items():
-    mean, half = mean_ci(errors)
+  for c in sorted(r["errors"], key=list(LABELS).index):   # fixed colours (json sorts keys)
+    mean, half = mean_ci(r["errors"][c])
     line, = ax.plot(r["sizes"], mean, marker="o", label=LABELS[c],
                     linestyle="--" if c in GENERATIVE else "-")
     ax.fill_between(r["sizes"], mean - half, mean + half, color=line.get_color(), alpha=0.2)
