@@ -76,6 +76,17 @@ def test_bad_sizes_and_classifiers_are_config_errors():
     learning_curves.classifiers(small_config(classifiers="gnb,nb"))
 
 
+def test_the_ngjordan_config_is_valid():
+  config = ngjordan_config.get_config()
+  assert sorted(learning_curves.classifiers(config)) == ["gnb", "lda", "linear_svm", "logreg"]
+  assert config.num_splits >= 50 and config.C == 1e4
+  for name in config.datasets.split(","):
+    dataset = data.load(name)
+    sizes = tuple(int(m) for m in config.sizes[name].split(","))
+    learning_curves.check_sizes(dataset, sizes, dataset.num_train + dataset.num_test,
+                                config.min_per_class)
+
+
 def test_reproduce_ngjordan_writes_every_file_and_reruns_a_split(tmp_path, monkeypatch):
   config = small_config(datasets="iris")
   monkeypatch.setattr(ngjordan_config, "get_config", lambda: config.copy_and_resolve_references())
