@@ -2,12 +2,14 @@
 
   python -m experiments.reproduce --table=core --out=runs/core
   python -m experiments.reproduce --table=mnist1d --out=results
+  python -m experiments.reproduce --table=ngjordan --out=results
 
-Each row trains in OUT/<config name> (resumable; a finished row is read back, not retrained).
+Each row of a trained table (`TABLES`) trains in OUT/<config name> (resumable; a finished row is read back, not retrained).
 The table is written to OUT/<table>.md and OUT/<table>.csv, with a bar chart of test accuracy
 (mean ± std over seeds, published numbers as markers) in OUT/<table>.png. `--seeds=3` reruns
 every row for seed 3 alone (in OUT/<config name>-seeds-3), bit-identical to that seed's entry
-in the full run.
+in the full run. Learning-curve tables (`CURVE_TABLES`: ngjordan) are not one config per row;
+their module writes their files (experiments/ngjordan.py), and `--seeds` selects their splits.
 """
 
 import csv
@@ -19,6 +21,7 @@ from typing import NamedTuple
 
 from absl import app, flags, logging
 
+from experiments import ngjordan
 from genvdisc import results
 from genvdisc.errors import GenvdiscError
 from genvdisc.train.run import train_and_evaluate
@@ -59,8 +62,13 @@ TABLES = {
     ],
 }
 
+# table -> reproduce(out, seeds, log) -> markdown, for tables that are not one config per row.
+CURVE_TABLES = {
+    "ngjordan": ngjordan.reproduce,
+}
+
 FLAGS = flags.FLAGS
-flags.DEFINE_enum("table", "core", list(TABLES), "Which table to reproduce.")
+flags.DEFINE_enum("table", "core", list(TABLES) + list(CURVE_TABLES), "Which table to reproduce.")
 flags.DEFINE_string("out", "runs", "Directory for one workdir per row and the table files.")
 flags.DEFINE_string("seeds", None, "Override every row's config.seeds, e.g. '3' or '0,1'.")
 
@@ -71,6 +79,8 @@ def get_config(name: str):
 
 def reproduce(table: str, out: str, seeds: str | None = None, log=print) -> str:
   """Trains (or reads back) every row of `table`, writes OUT/<table>.{md,csv,png}, returns the md."""
+  if table in CURVE_TABLES:
+    return CURVE_TABLES[table](out, seeds, log=log)
   rows = []
   for row in TABLES[table]:
     config = get_config(row.config)

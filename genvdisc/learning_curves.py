@@ -1,0 +1,151 @@
+"""Learning curves: test error against training-set size m, over random training subsets (splits).
+
+The pool is the whole dataset (`data.load`'s train and test splits together, standardised with
+the train statistics). A split is identified by its seed s: `subset_order(PRNGKey(s), y, K, c)` is
+one random permutation of the pool in which the first c examples of each class are moved to
+the front; the training set of size m is the first m of that order and the test set is the rest of
+the pool (as in the anchor's random splits). So the subsets of one split are nested, every
+subset with m >= c K holds c examples of every class (GNB and LDA need each class, and a
+class seen once gets GNB variances of only var_smoothing x max variance), and they are
+otherwise uniformly random. A subset is a 0/1 weight vector over the pool: every (split, m) has the same
+shapes, and a classifier is fitted for a group's splits and all m in one jitted `vmap(vmap(.))`.
+
+Classifiers (`classifiers(config)`), all float32 (the Gaussian fits match sklearn's predictions
+in float32 too, tests/test_gaussian.py):
+  gnb, lda, qda: the closed-form fits of `genvdisc.models.gaussian` (scikit-learn's GaussianNB,
+    LinearDiscriminantAnalysis(solver='svd'), QuadraticDiscriminantAnalysis(reg_param)).
+  logreg, linear_svm: scores x W + b minimising sum_i w_i l(x_i W + b, y_i) / m + ||W||^2 / (2 C m)
+    (the engine's classification objective on the subset, with sklearn's C convention,
+    `objectives.l2_penalty`), l = softmax cross-entropy or the Crammer–Singer hinge, by
+    full-batch Adam from W = 0 with a cosine decay to 0 over a fixed number of steps. Full batch,
+    because each split trains on its own few examples while the engine samples minibatches from
+    one training split shared by all seeds. (optax.lbfgs with its zoom line search was ~25x
+    slower per step under vmap on this CPU.)
+
+Splits run in groups of exactly `split_group` (the last padded with repeats of its last seed,
+then dropped), so a split's numbers depend on (seed, config, split_group) only and one split
+rerun alone equals its entry in the full run, as for the engine's seed groups.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from genvdisc import objectives
+from genvdisc.data import Dataset
+from genvdisc.errors import ConfigError
+from genvdisc.models import gaussian
+from genvdisc.train.engine import seed_groups
+
+# fit_and_score(x [n, d], y [n], weights [n], num_classes) -> scores of every example [n, K].
+Classifier = Callable[..., jax.Array]
+
+
+def subset_order(key: jax.Array, y: jax.Array, num_classes: int, min_per_class: int) -> jax.Array:
+  """A permutation of range(n): a random order with each class's first `min_per_class` examples
+  moved to the front (in their random order)."""
+  n = y.shape[0]
+  perm = jax.random.permutation(key, n)                    # perm[j]: the example at position j
+  onehot = jax.nn.one_hot(y[perm], num_classes, dtype=jnp.int32)
+  rank_in_class = jnp.sum(jnp.cumsum(onehot, axis=0) * onehot, axis=1) - 1
+  return perm[jnp.argsort(jnp.arange(n) - n * (rank_in_class < min_per_class))]
+
+
+def subset_weights(key: jax.Array, y: jax.Array, num_classes: int, sizes: jax.Array,
+                   min_per_class: int) -> jax.Array:
+  """0/1 weights [len(sizes), n]: row j selects the first sizes[j] examples of `subset_order`."""
+  rank = jnp.argsort(subset_order(key, y, num_classes, min_per_class))
+  return (rank[None, :] < sizes[:, None]).astype(jnp.float32)
+
+
+def held_out_error(scores: jax.Array, y: jax.Array, weights: jax.Array) -> jax.Array:
+  """Error rate over the examples left out of the training subset (weight 0)."""
+  held_out = 1.0 - weights
+  return jnp.sum(held_out * (1.0 - objectives.accuracy(scores, y))) / jnp.sum(held_out)
+
+
+def gaussian_classifier(name: str, **hyper) -> Classifier:
+  model = gaussian.GAUSSIAN_CLASSIFIERS[name]
+
+  def fit_and_score(x, y, weights, num_classes):
+    return model.log_joint(model.fit(x, y, num_classes, weights, **hyper), x)
+  return fit_and_score
+
+
+def linear_classifier(data_loss: str, C: float, steps: int, learning_rate: float) -> Classifier:
+  """Full-batch Adam, cosine-decayed to 0, on the weighted, L2-penalised `data_loss` (module docstring)."""
+  per_example = objectives.DATA_LOSSES[data_loss]
+
+  def fit_and_score(x, y, weights, num_classes):
+    m = weights.sum()
+
+    def objective(params):
+      scores = x @ params["kernel"] + params["bias"]
+      return (jnp.sum(weights * per_example(scores, y)) / m
+              + objectives.l2_penalty(params, C, m))
+
+    params = {"kernel": jnp.zeros((x.shape[1], num_classes)), "bias": jnp.zeros((num_classes,))}
+    solver = optax.adam(optax.cosine_decay_schedule(learning_rate, steps))
+
+    def step(carry, _):
+      params, state = carry
+      updates, state = solver.update(jax.grad(objective)(params), state, params)
+      return (optax.apply_updates(params, updates), state), None
+
+    (params, _), _ = jax.lax.scan(step, (params, solver.init(params)), None, length=steps)
+    return x @ params["kernel"] + params["bias"]
+  return fit_and_score
+
+
+def classifiers(config) -> dict[str, Classifier]:
+  """config.classifiers (comma-separated) -> fit_and_score functions with config's hyperparameters."""
+  builders = {
+      "gnb": lambda: gaussian_classifier("gnb", var_smoothing=config.var_smoothing),
+      "lda": lambda: gaussian_classifier("lda", tol=config.lda_tol),
+      "qda": lambda: gaussian_classifier("qda", reg_param=config.qda_reg),
+      "logreg": lambda: linear_classifier("cross_entropy", config.C, config.steps,
+                                          config.learning_rate),
+      "linear_svm": lambda: linear_classifier("hinge", config.C, config.steps, config.learning_rate),
+  }
+  names = [n for n in config.classifiers.split(",") if n]
+  unknown = [n for n in names if n not in builders]
+  if unknown or not names:
+    raise ConfigError(f"config.classifiers={config.classifiers!r} is invalid; use names from "
+                      f"{', '.join(builders)}")
+  return {n: builders[n]() for n in names}
+
+
+def check_sizes(dataset: Dataset, sizes: tuple[int, ...], n: int, min_per_class: int) -> None:
+  low = max(dataset.num_classes * min_per_class, dataset.num_classes + 1)
+  bad = [m for m in sizes if not low <= m < n]
+  if bad or not sizes:
+    raise ConfigError(f"training sizes {bad or '(none)'} for {dataset.name!r} are invalid; use "
+                      f"sizes in [{low}, {n}) (classes x min_per_class, and more than the "
+                      "classes, up to the examples)")
+
+
+def learning_curves(dataset: Dataset, sizes: tuple[int, ...], split_seeds: tuple[int, ...],
+                    fits: dict[str, Classifier], split_group: int,
+                    min_per_class: int) -> dict[str, np.ndarray]:
+  """{classifier: test errors [len(split_seeds), len(sizes)]} on `dataset` (features flattened)."""
+  n = dataset.num_train + dataset.num_test
+  check_sizes(dataset, sizes, n, min_per_class)
+  x = jnp.asarray(np.concatenate([dataset.x_train, dataset.x_test]).reshape(n, -1))
+  y = jnp.asarray(np.concatenate([dataset.y_train, dataset.y_test]))
+  sizes_array = jnp.asarray(sizes)
+  out = {}
+  for name, fit_and_score in fits.items():
+    def one_split(seed, fit_and_score=fit_and_score):
+      weights = subset_weights(jax.random.PRNGKey(seed), y, dataset.num_classes, sizes_array,
+                               min_per_class)
+      return jax.vmap(lambda w: held_out_error(fit_and_score(x, y, w, dataset.num_classes), y, w))(
+          weights)
+    run_group = jax.jit(jax.vmap(one_split))
+    rows = [np.asarray(run_group(group)) for group in seed_groups(split_seeds, split_group)]
+    out[name] = np.concatenate(rows)[:len(split_seeds)]
+  return out

@@ -1,0 +1,72 @@
+"""GNB, LDA and QDA against scikit-learn on the same data: identical predictions, equal probabilities."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis, QuadraticDiscriminantAnalysis
+from sklearn.naive_bayes import GaussianNB
+
+from genvdisc import data
+from genvdisc.models import gaussian
+
+# QDA: sklearn refuses singular class covariances (digits' constant pixels, breast_cancer's
+# collinear radius/perimeter/area), so those two get reg_param = 0.1 on both sides.
+QDA_REG = {"digits": 0.1, "breast_cancer": 0.1}
+
+
+def sklearn_model(name, dataset):
+  return {"gnb": GaussianNB(), "lda": LinearDiscriminantAnalysis(solver="svd"),
+          "qda": QuadraticDiscriminantAnalysis(reg_param=QDA_REG.get(dataset, 0.0))}[name]
+
+
+def fit_predict(name, dataset, x_train, y_train, weights, x_test, num_classes, dtype):
+  """Our log p(k | x_test), fitted under jit with float32 or (locally enabled) float64."""
+  model = gaussian.GAUSSIAN_CLASSIFIERS[name]
+  hyper = {"reg_param": QDA_REG.get(dataset, 0.0)} if name == "qda" else {}
+  with jax.enable_x64(dtype == np.float64):
+    fit = jax.jit(lambda x, y, w: model.fit(x, y, num_classes, w, **hyper))
+    params = fit(jnp.asarray(x_train, dtype), jnp.asarray(y_train), jnp.asarray(weights))
+    out = np.asarray(gaussian.predict_log_proba(model, params, jnp.asarray(x_test, dtype)))
+  assert out.dtype == dtype
+  return out
+
+
+def flat(dataset):
+  d = data.load(dataset)
+  return (d.x_train.reshape(d.num_train, -1).astype(np.float64), d.y_train,
+          d.x_test.reshape(d.num_test, -1).astype(np.float64), d.num_classes)
+
+
+@pytest.mark.parametrize("dataset", data.SKLEARN_DATASETS)
+@pytest.mark.parametrize("name", ["gnb", "lda", "qda"])
+def test_matches_sklearn_on_the_training_split(name, dataset):
+  x_train, y_train, x_test, num_classes = flat(dataset)
+  ref = sklearn_model(name, dataset).fit(x_train, y_train)
+  ones = np.ones(len(y_train), np.float32)
+  log_proba = fit_predict(name, dataset, x_train, y_train, ones, x_test, num_classes, np.float64)
+  np.testing.assert_array_equal(log_proba.argmax(1), ref.predict(x_test))
+  np.testing.assert_allclose(np.exp(log_proba), ref.predict_proba(x_test), atol=1e-9)
+  # float32 (what the learning curves use): the same predictions.
+  log_proba32 = fit_predict(name, dataset, x_train, y_train, ones, x_test, num_classes, np.float32)
+  np.testing.assert_array_equal(log_proba32.argmax(1), ref.predict(x_test))
+
+
+@pytest.mark.parametrize("dataset, m", [("breast_cancer", 10), ("iris", 6), ("digits", 40)])
+@pytest.mark.parametrize("name", ["gnb", "lda"])
+def test_weights_select_a_subset_as_sklearn_on_that_subset(name, dataset, m):
+  """m < features makes LDA's covariance singular: the SVD solver's pseudo-inverse is matched."""
+  x_train, y_train, x_test, num_classes = flat(dataset)
+  rng = np.random.default_rng(m)
+  chosen = np.concatenate([rng.choice(np.flatnonzero(y_train == k), 2, replace=False)
+                           for k in range(num_classes)])
+  chosen = np.concatenate([chosen, rng.choice(np.setdiff1d(np.arange(len(y_train)), chosen),
+                                              m - len(chosen), replace=False)])
+  weights = np.zeros(len(y_train), np.float32)
+  weights[chosen] = 1.0
+  ref = sklearn_model(name, dataset).fit(x_train[chosen], y_train[chosen])
+  log_proba = fit_predict(name, dataset, x_train, y_train, weights, x_test, num_classes, np.float64)
+  np.testing.assert_array_equal(log_proba.argmax(1), ref.predict(x_test))
+  np.testing.assert_allclose(np.exp(log_proba), ref.predict_proba(x_test), atol=1e-6)
+  log_proba32 = fit_predict(name, dataset, x_train, y_train, weights, x_test, num_classes, np.float32)
+  np.testing.assert_array_equal(log_proba32.argmax(1), ref.predict(x_test))
