@@ -26,14 +26,19 @@ def grid(images: np.ndarray, columns: int | None = None, pad: int = 1) -> np.nda
 
 
 def save_grid(path: str, images: np.ndarray, columns: int | None = None, scale: int = 4) -> None:
-  """Writes `grid(images)` as a greyscale (C = 1) or RGB (C = 3) PNG, each pixel scale x scale."""
+  """Writes `grid(images)` as a greyscale (C = 1) or RGB (C = 3) PNG, each pixel scale x scale.
+
+  Written to a temporary file and renamed, so a crash never leaves half a PNG.
+  """
   import matplotlib
   matplotlib.use("Agg")
   from matplotlib import pyplot as plt
   image = grid(np.asarray(images, np.float32), columns)
   image = np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)
   os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+  tmp = path + ".tmp.png"
   if image.shape[-1] == 1:
-    plt.imsave(path, image[..., 0], cmap="gray", vmin=0.0, vmax=1.0)
+    plt.imsave(tmp, image[..., 0], cmap="gray", vmin=0.0, vmax=1.0)
   else:
-    plt.imsave(path, image)
+    plt.imsave(tmp, image)
+  os.replace(tmp, path)
