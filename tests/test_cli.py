@@ -53,19 +53,46 @@ def test_main_trains_prints_table_and_refuses_another_config(tmp_path):
 
 
 def test_reproduce_runs_every_row_and_writes_the_table(tmp_path, monkeypatch):
-  monkeypatch.setitem(reproduce.TABLES, "tiny", [reproduce.Row("logreg_iris", "ref A", 97.4),
-                                                 reproduce.Row("svm_iris", "ref B")])
+  monkeypatch.setitem(reproduce.TABLES, "tiny", reproduce.Table(
+      [reproduce.Row("logreg_iris", "ref A", 97.4), reproduce.Row("svm_iris", "ref B")],
+      (reproduce.tables.TEST_ACC, reproduce.tables.TRAIN_ACC)))
   monkeypatch.setattr(reproduce, "get_config", lambda name: shrunk_config(name))
   table = reproduce.reproduce("tiny", str(tmp_path), log=lambda s: None)
   lines = table.strip().splitlines()
-  assert lines[0].endswith("| reference |") and len(lines) == 4
-  assert lines[2].startswith("| logreg_iris |") and lines[2].endswith("| ref A |")
+  assert lines[0] == ("| config | model | dataset | seeds | test acc % | train acc % | wall s "
+                      "| reference |") and len(lines) == 4
+  assert lines[2].startswith("| logreg_iris | logreg | iris | 2 |") and lines[2].endswith("| ref A |")
   assert lines[3].startswith("| svm_iris |") and lines[3].endswith("| ref B |")
   assert (tmp_path / "tiny.md").read_text() == table
   csv_lines = (tmp_path / "tiny.csv").read_text().splitlines()
-  assert csv_lines[0].startswith("config,model,dataset,seeds,test_acc_mean,test_acc_std")
+  assert csv_lines[0].startswith("config,model,dataset,seeds,test_accuracy_mean,test_accuracy_std")
   assert csv_lines[1].startswith("logreg_iris,logreg,iris,2,") and csv_lines[1].endswith(",97.4,ref A")
   assert (tmp_path / "tiny.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+  record = json.loads((tmp_path / "tiny.json").read_text())
+  full = {row["name"]: row["per_seed"] for row in record["rows"]}
+  assert sorted(full["logreg_iris"]) == ["0", "1"]
   one_seed = reproduce.reproduce("tiny", str(tmp_path), seeds="1", log=lambda s: None)
-  assert (tmp_path / "logreg_iris-seeds-1" / "results.json").exists()
   assert "| logreg_iris | logreg | iris | 1 |" in one_seed
+  rerun = json.loads((tmp_path / "tiny-seeds-1.json").read_text())
+  for row in rerun["rows"]:  # seed 1 alone reproduces its entry of the full run exactly
+    assert row["per_seed"]["1"] == full[row["name"]]["1"]
+
+
+def test_mixed_table_headline_metrics_closed_form_rows_and_set(tmp_path, monkeypatch):
+  monkeypatch.setitem(reproduce.TABLES, "mixed", reproduce.Table(
+      [reproduce.ClosedFormRow("gnb", "iris", "ref G"), reproduce.Row("logreg_iris")], None))
+  monkeypatch.setattr(reproduce, "get_config", lambda name: shrunk_config(name))
+  table = reproduce.reproduce("mixed", str(tmp_path), seeds="0,1", log=lambda s: None,
+                              sets=reproduce.parse_sets(["num_steps=10"]))
+  lines = table.strip().splitlines()
+  assert lines[0] == "| config | model | dataset | seeds | metric | mean ± std | wall s | reference |"
+  assert lines[2].startswith("| gnb_iris | gnb | iris | 2 | test acc % |")
+  assert (tmp_path / "logreg_iris-seeds-0-1-num_steps-10" / "results.json").exists()
+  stored = json.loads((tmp_path / "logreg_iris-seeds-0-1-num_steps-10" / "results.json").read_text())
+  assert stored["config"]["num_steps"] == 10
+  with pytest.raises(reproduce.ConfigError, match="has no field 'nope'"):
+    reproduce.reproduce("mixed", str(tmp_path), sets=(("nope", "1"),), log=lambda s: None)
+  with pytest.raises(reproduce.ConfigError, match="num_steps='ten' has the wrong type"):
+    reproduce.reproduce("mixed", str(tmp_path), sets=(("num_steps", "ten"),), log=lambda s: None)
+  with pytest.raises(reproduce.ConfigError, match="use field=value"):
+    reproduce.parse_sets(["num_steps"])
