@@ -15,10 +15,12 @@ import os
 import time
 from typing import Any, NamedTuple
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from genvdisc import data, results
+from genvdisc.evaluate import frechet, judge as judge_lib
 from genvdisc.models import gaussian
 
 
@@ -55,12 +57,18 @@ class Row(NamedTuple):
 class ClosedFormRow(NamedTuple):
   """A Gaussian generative classifier (genvdisc.models.gaussian) fitted by maximum likelihood on
   the whole training split of `dataset` (flattened, unscaled features, as scikit-learn's
-  GaussianNB / LDA / QDA on the bundled sets); seed s is the dataset's split seed s."""
+  GaussianNB / LDA / QDA on the bundled sets); seed s is the dataset's split seed s. With a
+  `judge`, the fitted p(x, y) is also a generator: `fid_samples` draws (key PRNGKey(s), pixels
+  clipped to [0, 1]) get classifier-FID / IS against the test images, as the trained generators."""
   model: str                    # gnb | lda | qda
   dataset: str
   reference: str = "-"
   paper: float | None = None
   hyper: tuple[tuple[str, Any], ...] = ()  # fit keyword arguments (var_smoothing, reg_param...)
+  judge: str = ""               # classifier config judging samples ('' = none)
+  judge_workdir: str = "runs/judges"
+  fid_samples: int = 1000
+  seed_is_split: bool = True    # False: every seed fits split 0 (the judge's), seeds vary the samples
 
   @property
   def label(self) -> str:
@@ -73,7 +81,7 @@ def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...]) -> dict:
   model = gaussian.GAUSSIAN_CLASSIFIERS[row.model]
   per_seed = {}
   for seed in seeds:
-    d = data.load(row.dataset, split_seed=seed)
+    d = data.load(row.dataset, split_seed=seed if row.seed_is_split else 0)
     x_train = jnp.asarray(d.x_train.reshape(d.num_train, -1), jnp.float32)
     x_test = jnp.asarray(d.x_test.reshape(d.x_test.shape[0], -1), jnp.float32)
     params = model.fit(x_train, jnp.asarray(d.y_train), d.num_classes,
@@ -82,10 +90,24 @@ def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...]) -> dict:
     per_seed[str(seed)] = {"test_accuracy": accuracy(x_test, d.y_test),
                            "train_accuracy": accuracy(x_train, d.y_train),
                            "diverged_at_step": None}
+    if row.judge:
+      samples, _ = model.sample(params, jax.random.PRNGKey(seed), row.fid_samples)
+      images = jnp.clip(samples, 0.0, 1.0).reshape(-1, *d.example_shape)
+      per_seed[str(seed)].update(_judged(row, images, d))
   return {"config": {"name": row.label, "model": row.model, "dataset": row.dataset,
-                     "task": "classification", "fit": "closed form", **dict(row.hyper)},
+                     "task": "classification", "fit": "closed form", "judge": row.judge,
+                     **dict(row.hyper)},
           "per_seed": per_seed, "summary": results.summarize(per_seed),
           "wall_time_s": time.time() - start}
+
+
+def _judged(row: ClosedFormRow, images: jnp.ndarray, d: data.Dataset) -> dict:
+  """classifier-FID / IS of `images` against the test split, by the row's judge."""
+  judge = judge_lib.load(row.judge, row.dataset, row.judge_workdir)
+  _, real_features = judge.apply(jnp.asarray(d.x_test))
+  logits, fake_features = judge.apply(images)
+  return {"classifier_fid": float(frechet.classifier_fid(real_features, fake_features)),
+          "classifier_is": float(frechet.classifier_inception_score(logits))}
 
 
 def apply_overrides(config, overrides) -> None:

@@ -70,3 +70,22 @@ def test_weights_select_a_subset_as_sklearn_on_that_subset(name, dataset, m):
   np.testing.assert_allclose(np.exp(log_proba), ref.predict_proba(x_test), atol=1e-6)
   log_proba32 = fit_predict(name, dataset, x_train, y_train, weights, x_test, num_classes, np.float32)
   np.testing.assert_array_equal(log_proba32.argmax(1), ref.predict(x_test))
+
+
+@pytest.mark.parametrize("name", ["gnb", "qda"])
+def test_samples_have_the_fitted_class_moments(name):
+  """Samples of p(x, y) from the fitted GNB / QDA: class frequencies pi_k, class means mu_k and
+  (QDA) class covariances Q_k diag(l_k) Q_k^T, to Monte Carlo accuracy."""
+  d = data.load("iris")
+  model = gaussian.GAUSSIAN_CLASSIFIERS[name]
+  params = model.fit(jnp.asarray(d.x_train), jnp.asarray(d.y_train), 3, jnp.ones(d.num_train))
+  x, y = jax.jit(model.sample, static_argnums=2)(params, jax.random.PRNGKey(0), 60000)
+  x, y = np.asarray(x, np.float64), np.asarray(y)
+  np.testing.assert_allclose(np.bincount(y) / y.size, np.exp(params["log_prior"]), atol=0.01)
+  for k in range(3):
+    np.testing.assert_allclose(x[y == k].mean(0), params["mean"][k], atol=0.03)
+    cov = np.cov(x[y == k].T)
+    want = (np.diag(params["var"][k]) if name == "gnb" else
+            (params["eigvecs"][k] * params["eigvals"][k]) @ params["eigvecs"][k].T)
+    np.testing.assert_allclose(cov, want, atol=0.03)
+  assert gaussian.GAUSSIAN_CLASSIFIERS["lda"].sample is None

@@ -110,6 +110,26 @@ def qda_log_joint(params: Params, x) -> jax.Array:
   return params["log_prior"] - 0.5 * (jnp.sum(jnp.log(params["eigvals"]), axis=-1) + quad)
 
 
+def _sample_classes(params: Params, key: jax.Array, n: int) -> tuple[jax.Array, jax.Array]:
+  """y ~ Categorical(pi) [n] and standard normal noise eps [n, d] from one key."""
+  class_key, noise_key = jax.random.split(key)
+  y = jax.random.categorical(class_key, params["log_prior"], shape=(n,))
+  return y, jax.random.normal(noise_key, (n, params["mean"].shape[1]), params["mean"].dtype)
+
+
+def gnb_sample(params: Params, key: jax.Array, n: int) -> tuple[jax.Array, jax.Array]:
+  """(x, y) ~ p(x, y): y ~ pi, x = mu_y + sqrt(s2_y) * eps."""
+  y, eps = _sample_classes(params, key, n)
+  return params["mean"][y] + jnp.sqrt(params["var"][y]) * eps, y
+
+
+def qda_sample(params: Params, key: jax.Array, n: int) -> tuple[jax.Array, jax.Array]:
+  """(x, y) ~ p(x, y): y ~ pi, x = mu_y + Q_y diag(sqrt(l_y)) eps."""
+  y, eps = _sample_classes(params, key, n)
+  return params["mean"][y] + jnp.einsum("nde,ne->nd", params["eigvecs"][y],
+                                        eps * jnp.sqrt(params["eigvals"][y])), y
+
+
 def predict_log_proba(model: "GaussianClassifier", params: Params, x) -> jax.Array:
   """log p(k | x) = log p(x, k) - logsumexp_k' log p(x, k')."""
   joint = model.log_joint(params, x)
@@ -118,13 +138,16 @@ def predict_log_proba(model: "GaussianClassifier", params: Params, x) -> jax.Arr
 
 @dataclasses.dataclass(frozen=True)
 class GaussianClassifier:
-  """fit(x [n, d], y [n], num_classes, weights [n], **hyper) -> params; log_joint(params, x) -> [n, K]."""
+  """fit(x [n, d], y [n], num_classes, weights [n], **hyper) -> params; log_joint(params, x) -> [n, K];
+  sample(params, key, n) -> (x [n, d], y [n]) from the fitted p(x, y) (None: LDA keeps only its
+  discriminant projection, not the covariance)."""
   fit: Callable[..., Params]
   log_joint: Callable[[Params, Any], jax.Array]
+  sample: Callable[[Params, jax.Array, int], tuple[jax.Array, jax.Array]] | None = None
 
 
 GAUSSIAN_CLASSIFIERS: dict[str, GaussianClassifier] = {
-    "gnb": GaussianClassifier(gnb_fit, gnb_log_joint),
+    "gnb": GaussianClassifier(gnb_fit, gnb_log_joint, gnb_sample),
     "lda": GaussianClassifier(lda_fit, lda_log_joint),
-    "qda": GaussianClassifier(qda_fit, qda_log_joint),
+    "qda": GaussianClassifier(qda_fit, qda_log_joint, qda_sample),
 }
