@@ -79,6 +79,7 @@ def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...]) -> dict:
   """Test and train accuracy of the fit for every split seed, as a results.json-shaped dict."""
   start = time.time()
   model = gaussian.GAUSSIAN_CLASSIFIERS[row.model]
+  judge = judge_lib.load(row.judge, row.dataset, row.judge_workdir) if row.judge else None
   per_seed = {}
   for seed in seeds:
     d = data.load(row.dataset, split_seed=seed if row.seed_is_split else 0)
@@ -90,10 +91,10 @@ def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...]) -> dict:
     per_seed[str(seed)] = {"test_accuracy": accuracy(x_test, d.y_test),
                            "train_accuracy": accuracy(x_train, d.y_train),
                            "diverged_at_step": None}
-    if row.judge:
+    if judge is not None:
       samples, _ = model.sample(params, jax.random.PRNGKey(seed), row.fid_samples)
       images = jnp.clip(samples, 0.0, 1.0).reshape(-1, *d.example_shape)
-      per_seed[str(seed)].update(_judged(row, images, d))
+      per_seed[str(seed)].update(_judged(judge, images, d))
   return {"config": {"name": row.label, "model": row.model, "dataset": row.dataset,
                      "task": "classification", "fit": "closed form", "judge": row.judge,
                      **dict(row.hyper)},
@@ -101,9 +102,8 @@ def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...]) -> dict:
           "wall_time_s": time.time() - start}
 
 
-def _judged(row: ClosedFormRow, images: jnp.ndarray, d: data.Dataset) -> dict:
-  """classifier-FID / IS of `images` against the test split, by the row's judge."""
-  judge = judge_lib.load(row.judge, row.dataset, row.judge_workdir)
+def _judged(judge: judge_lib.Judge, images: jnp.ndarray, d: data.Dataset) -> dict:
+  """classifier-FID / IS of `images` against the test split of `d`."""
   _, real_features = judge.apply(jnp.asarray(d.x_test))
   logits, fake_features = judge.apply(images)
   return {"classifier_fid": float(frechet.classifier_fid(real_features, fake_features)),
