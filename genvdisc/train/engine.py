@@ -8,6 +8,9 @@ leading seed axis of the group's width):
   evaluate(state[W], data) -> {f'{split}_{metric}': [W], plus the task's dataset metrics: [W]}
   images(state[W], data) -> {name: [W, N, height, width, channels]}  # None without pictures
 
+With a 'data' mesh axis the minibatch's example axis is split over it (`sharding.shard_batch`)
+and XLA all-reduces the gradients: the same indices and the same steps, up to float rounding.
+
 Step t of a seed is a pure function of (its state, fold_in(key, t), the data): the minibatch is
 `batch_size` indices drawn i.i.d. uniformly (with replacement) from the training split with
 that step key, so any chunking of the same steps gives the same run, and a resumed run
@@ -74,7 +77,7 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
   def step_one(state: TrainState, data) -> tuple[TrainState, dict]:
     batch_key, task_key = jax.random.split(jax.random.fold_in(state.key, state.step))
     idx = jax.random.randint(batch_key, (batch_size,), 0, data["x_train"].shape[0])
-    batch = {"x": data["x_train"][idx], "y": data["y_train"][idx]}
+    batch = sharding.shard_batch({"x": data["x_train"][idx], "y": data["y_train"][idx]}, mesh)
     params, opt_state, metrics = task.update(state.params, state.opt_state, batch, task_key)
     ok = (state.diverged_at < 0) & all_finite((params, metrics["loss"]))
     keep = lambda new, old: jax.tree.map(lambda n, o: jnp.where(ok, n, o), new, old)
@@ -109,7 +112,8 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
                        jax.random.fold_in(jax.random.fold_in(state.key, EVAL_KEY_DATA), 3))
 
   init = jax.jit(jax.vmap(init_one), out_shardings=state_sharding)
-  train_chunk = jax.jit(jax.vmap(chunk_one, in_axes=(0, None, None)),
+  train_chunk = jax.jit(jax.vmap(chunk_one, in_axes=(0, None, None),
+                                 spmd_axis_name=sharding.SEED_AXIS),
                         static_argnums=2, donate_argnums=0,
                         in_shardings=(state_sharding, data_sharding),
                         out_shardings=(state_sharding, state_sharding))
