@@ -86,6 +86,32 @@ def group_width(seeds_per_device: int, mesh: Mesh) -> int:
   return seeds_per_device * mesh.shape[SEED_AXIS]
 
 
+def stream_batch_sharding(mesh: Mesh) -> NamedSharding:
+  """Streamed minibatches `[seeds, steps, batch, ...]`: seeds over 'seed', examples over 'data'."""
+  return NamedSharding(mesh, P(SEED_AXIS, None, DATA_AXIS))
+
+
+def put_streamed(indices: np.ndarray, records, mesh: Mesh) -> dict:
+  """Global {'x', 'y'} minibatches of the examples at `indices` [seeds, steps, batch].
+
+  `records` is a `data.Records` (shape, dtype, read). Each process reads only the examples of
+  its own devices' shards (`jax.make_array_from_callback`), each shard once.
+  """
+  sharding = stream_batch_sharding(mesh)
+  cache = {}
+
+  def shard(index, which):
+    key = tuple((s.start, s.stop) for s in index[:3])
+    if key not in cache:
+      cache[key] = records.read(indices[index[:3]])
+    return cache[key][which]
+
+  return {"x": jax.make_array_from_callback(indices.shape + tuple(records.shape[1:]), sharding,
+                                            lambda index: shard(index, 0), dtype=records.dtype),
+          "y": jax.make_array_from_callback(indices.shape, sharding, lambda index: shard(index, 1),
+                                            dtype=np.int32)}
+
+
 def put_global(tree, sharding: NamedSharding):
   """Global arrays from numpy values every process holds in full (same values on each)."""
   return jax.tree.map(

@@ -17,9 +17,10 @@ import textwrap
 import jax
 import numpy as np
 import pytest
+import tensorflow_datasets as tfds
 
 from genvdisc import distributed
-from genvdisc.errors import ConfigError
+from genvdisc.errors import ConfigError, DataError
 from genvdisc.train import run
 from tests.conftest import ROOT, run_module, shrunk_config
 
@@ -30,8 +31,9 @@ MESH_SCRIPT = textwrap.dedent("""
     import json, sys
     import numpy as np
     from genvdisc.errors import ConfigError
-    from tests.test_scale import train_on_mesh
+    from tests.test_scale import stream_equals_device_on_mesh, train_on_mesh
     out = {f"{seed}x{data}": train_on_mesh(seed, data) for seed, data in %r}
+    out["stream_2x4"] = stream_equals_device_on_mesh(sys.argv[1], 2, 4)
     try:
       train_on_mesh(2, 4, batch_size=30)
     except ConfigError as e:
@@ -60,14 +62,33 @@ def train_on_mesh(seed: int, data: int, **overrides) -> dict:
           "params": [p.tolist() for p in params]}
 
 
+def stream_config(**overrides):
+  """Shrunk mlp_mnist (for tfds mock data): 20 steps in chunks of 5, checkpoints at 10 and 20."""
+  return shrunk_config("mlp_mnist", num_steps=20, chunk_steps=5, log_every=10,
+                       checkpoint_every=10, batch_size=8, eval_batch_size=32, **overrides)
+
+
+def stream_equals_device_on_mesh(workdir: str, seed: int, data: int) -> bool:
+  """Whether streamed input gives bitwise the on-device per-seed results on a seed x data mesh."""
+  per_seed = {}
+  with tfds.testing.mock_data(num_examples=64):
+    for mode in ("device", "stream"):
+      config = stream_config(input=mode)
+      config.mesh.seed, config.mesh.data = seed, data
+      per_seed[mode] = run.train_and_evaluate(config, f"{workdir}/{mode}_{seed}x{data}",
+                                              log=lambda s: None)["per_seed"]
+  return per_seed["device"] == per_seed["stream"]
+
+
 def test_meshes_give_the_one_device_results(tmp_path):
   script = tmp_path / "meshes.py"
   script.write_text(MESH_SCRIPT)
-  proc = run_module("tests.run_script", str(script),
+  proc = run_module("tests.run_script", str(script), str(tmp_path),
                     env={"XLA_FLAGS": "--xla_force_host_platform_device_count=8",
                          "JAX_PLATFORMS": "cpu"})
   assert proc.returncode == 0, proc.stderr[-3000:]
   eight = json.loads(proc.stdout.strip().splitlines()[-1])
+  assert eight.pop("stream_2x4") is True  # each process reads its shards, seeds x batch split
   assert eight.pop("batch_error") == ("config.batch_size=30 does not split over "
                                       "config.mesh.data=4 devices; use --config.batch_size=32")
 
@@ -152,3 +173,22 @@ def test_distributed_flags_without_a_coordinator_are_an_error(monkeypatch):
     distributed.initialize(num_processes=2, process_id=1)
   with pytest.raises(ConfigError, match=r"--process_id=2 must be in \[0, --num_processes=2\)"):
     distributed.initialize("localhost:1234", 2, 2)
+
+
+def test_streamed_input_equals_on_device_input_and_resumes(tmp_path):
+  with tfds.testing.mock_data(num_examples=64):
+    device = run.train_and_evaluate(stream_config(), str(tmp_path / "device"), log=lambda s: None)
+    stream = run.train_and_evaluate(stream_config(input="stream"), str(tmp_path / "stream"),
+                                    log=lambda s: None)
+    assert stream["per_seed"] == device["per_seed"]  # the same draws, read on the host: bitwise
+    shutil.rmtree(tmp_path / "stream" / "checkpoints" / "20")
+    (tmp_path / "stream" / "results.json").unlink()
+    resumed = run.train_and_evaluate(stream_config(input="stream"), str(tmp_path / "stream"),
+                                     log=lambda s: None)
+  assert resumed["resumed_from_step"] == 10 and resumed["per_seed"] == device["per_seed"]
+
+
+def test_streaming_needs_a_tfds_dataset():
+  with pytest.raises(DataError, match=r"config.input='stream' reads TFDS datasets only, not "
+                                      r"'digits'; use --config.input=device"):
+    run.make_train(shrunk_config("mlp_digits", input="stream"))

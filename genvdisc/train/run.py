@@ -37,6 +37,7 @@ from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import CheckpointError, DivergenceError, WorkdirError
 from genvdisc.evaluate import images as images_lib
 from genvdisc.train import engine, tasks
+from genvdisc.train import stream as stream_lib
 from genvdisc.train.preemption import Preempted, PreemptionGuard
 
 RESULTS_JSON = "results.json"
@@ -62,10 +63,29 @@ class Experiment:
   trainer: engine.Trainer
   groups: list[np.ndarray]
 
+  @property
+  def streams(self) -> bool:
+    return isinstance(self.dataset.x_train, data_lib.Records)
+
   def device_data(self) -> dict:
+    """The splits, replicated on every device; with streaming input, the test split and the
+    first `config.stream_eval_examples` training examples (for the train-split metrics)."""
     d = self.dataset
-    return sharding.put_replicated({"x_train": d.x_train, "y_train": d.y_train,
+    x_train, y_train = d.x_train, d.y_train
+    if self.streams:
+      x_train, y_train = d.x_train.read(
+          np.arange(min(d.num_train, self.config.get("stream_eval_examples", 10_000))))
+    return sharding.put_replicated({"x_train": x_train, "y_train": y_train,
                                     "x_test": d.x_test, "y_test": d.y_test}, self.mesh)
+
+  def prefetcher(self, states: list, step: int) -> stream_lib.Prefetcher | None:
+    """Streamed minibatches of every chunk from `step` on (None for on-device input)."""
+    if not self.streams:
+      return None
+    starts = range(step, self.config.num_steps, self.chunk_steps)
+    chunks = [(first, min(self.chunk_steps, self.config.num_steps - first)) for first in starts]
+    keys = [sharding.to_host(s.key) for s in states]
+    return stream_lib.Prefetcher(self.trainer, self.dataset.x_train, keys, chunks, self.mesh)
 
   def init_states(self) -> list:
     return [self.trainer.init(sharding.put_global(g, sharding.seed_sharding(self.mesh)))
@@ -80,7 +100,8 @@ def make_train(config) -> Experiment:
   seeds = config_lib.validate(config)
   dataset = data_lib.load(config.dataset, split_seed=config.get("split_seed", 0),
                           data_dir=config.get("data_dir") or None,
-                          max_length=config.get("max_length", 256))
+                          max_length=config.get("max_length", 256),
+                          stream=config.get("input", "device") == "stream")
   config_lib.check_fits_dataset(config, dataset)
   task = tasks.from_config(config, dataset)
   mesh = sharding.make_mesh(seed=config.mesh.seed, data=config.mesh.data)
@@ -111,21 +132,25 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False)
   data = experiment.device_data()
   states = experiment.init_states()
   checkpointer = Checkpointer(os.path.join(workdir, CHECKPOINT_DIR), config.keep_checkpoints)
+  batches = None
   try:
     start_step, states = _restore(checkpointer, states, config, workdir, log)
     curves = _load_curves(workdir, start_step or 0)
     if distributed.is_primary() and os.path.exists(os.path.join(workdir, PREEMPTED_MARKER)):
       os.remove(os.path.join(workdir, PREEMPTED_MARKER))
+    batches = experiment.prefetcher(states, start_step or 0)
     # Several processes agree on preemption through Orbax (JAX's own SIGTERM handler), not here.
     with (PreemptionGuard() if jax.process_count() == 1 else contextlib.nullcontext()) as guard:
       states = _train(experiment, states, data, start_step or 0, checkpointer, curves, workdir,
-                      log, guard)
+                      log, guard, batches)
     if start_step != config.num_steps:
       checkpointer.save(config.num_steps, {"groups": states})
       _write_images(experiment, states, data, config.num_steps, workdir)
     per_seed = _evaluate(experiment, states, data)
     curves.append({"step": config.num_steps, "per_seed": per_seed})
   finally:
+    if batches is not None:
+      batches.close()
     checkpointer.close()
 
   wall = time.time() - start_time
@@ -225,8 +250,11 @@ def _load_curves(workdir: str, up_to_step: int) -> list[dict]:
 
 def _train(experiment: Experiment, states: list, data: dict, step: int,
            checkpointer: Checkpointer, curves: list, workdir: str, log,
-           guard: PreemptionGuard | None) -> list:
-  """Runs chunks from `step` to config.num_steps; appends periodic evaluations to `curves`."""
+           guard: PreemptionGuard | None, batches: stream_lib.Prefetcher | None) -> list:
+  """Runs chunks from `step` to config.num_steps; appends periodic evaluations to `curves`.
+
+  batches: the streamed minibatches of every chunk (None: sampled on the device from `data`).
+  """
   config, trainer = experiment.config, experiment.trainer
   num_steps, chunk = config.num_steps, experiment.chunk_steps
   clock_step, clock = step, time.time()
@@ -234,7 +262,10 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
   while step < num_steps:
     n = min(chunk, num_steps - step)
     for i, state in enumerate(states):
-      states[i], metrics[i] = trainer.train_chunk(state, data, n)
+      if batches is None:
+        states[i], metrics[i] = trainer.train_chunk(state, data, n)
+      else:
+        states[i], metrics[i] = trainer.train_batches(state, batches.next())
     step += n
     if step % config.log_every == 0 or step == num_steps:
       _check_divergence(experiment, states)
