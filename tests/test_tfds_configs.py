@@ -6,8 +6,11 @@ Transformer and GRU; the MNIST MLP and row-by-row GRU), shrunk to 2 steps, 1 see
 
 import pathlib
 
+import jax
 import numpy as np
+import pytest
 import tensorflow_datasets as tfds
+from jax.experimental.compilation_cache import compilation_cache
 
 from genvdisc import data
 from genvdisc.evaluate import judge
@@ -27,7 +30,21 @@ def test_the_issue_datasets_and_models_have_configs():
   assert wanted <= set(TFDS_CONFIGS)
 
 
-def test_every_tfds_config_trains_one_chunk_on_mock_data(tmp_path):
+@pytest.fixture
+def compilation_cache_dir(tmp_path):
+  """A persistent XLA cache for one test: configs that differ only by dataset compile once."""
+  settings = {"jax_compilation_cache_dir": str(tmp_path / "xla_cache"),
+              "jax_persistent_cache_min_compile_time_secs": 0}
+  saved = {name: getattr(jax.config, name) for name in settings}
+  for name, value in settings.items():
+    jax.config.update(name, value)
+  yield
+  for name, value in saved.items():
+    jax.config.update(name, value)
+  compilation_cache.reset_cache()
+
+
+def test_every_tfds_config_trains_one_chunk_on_mock_data(tmp_path, compilation_cache_dir):
   with tfds.testing.mock_data(num_examples=8):
     for name in TFDS_CONFIGS:
       config = shrunk_config(name, num_steps=2, chunk_steps=2, log_every=2, checkpoint_every=2,
