@@ -41,13 +41,14 @@ class Dataset:
   """A labelled dataset split into train and test, as numpy arrays.
 
   Inputs are float32 `[n, *example_shape]` (int32 for `tokens`), labels int32 `[n]` in
-  `[0, num_classes)`.
+  `[0, num_classes)`. Loaded with `stream=True`, `x_train` is a `Records` read on demand and
+  `y_train` is None.
   """
   name: str
   kind: str
   num_classes: int
-  x_train: np.ndarray
-  y_train: np.ndarray
+  x_train: np.ndarray | Records
+  y_train: np.ndarray | None
   x_test: np.ndarray
   y_test: np.ndarray
 
