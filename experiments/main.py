@@ -4,6 +4,10 @@
   python -m experiments.main --config=experiments/configs/cnn_mnist1d.py --config.seeds=3 \
       --workdir=runs/cnn_mnist1d_seed3     # seed 3 alone, bit-identical to its row above
 
+Several processes (GPU hosts, a TPU pod, SLURM tasks) run this same command, each with
+`--coordinator_address=HOST:PORT --num_processes=N --process_id=I`, or `--multihost` where JAX
+detects them (TPU pods, SLURM); see README "Launch recipes". Only process 0 prints and writes.
+
 Bad input (unknown model or dataset, unwritable workdir, ...) exits with code 2 and one line.
 SIGTERM/SIGINT stop at the next chunk with a checkpoint and exit code 75; rerun to resume.
 """
@@ -13,7 +17,7 @@ import sys
 from absl import app, flags, logging
 from ml_collections import config_flags
 
-from genvdisc import results
+from genvdisc import distributed, results
 from genvdisc.errors import GenvdiscError
 from genvdisc.train import preemption
 from genvdisc.train.run import train_and_evaluate
@@ -21,6 +25,14 @@ from genvdisc.train.run import train_and_evaluate
 FLAGS = flags.FLAGS
 flags.DEFINE_string("workdir", None, "Directory for config.json, checkpoints and results.")
 flags.DEFINE_bool("overwrite", False, "Discard the run the workdir holds and start afresh.")
+flags.DEFINE_string("coordinator_address", None,
+                    "HOST:PORT of process 0, for a run over several processes (default: env "
+                    "JAX_COORDINATOR_ADDRESS; unset = one process).")
+flags.DEFINE_integer("num_processes", None, "Processes in the run (default: env JAX_NUM_PROCESSES).")
+flags.DEFINE_integer("process_id", None, "This process's index, 0 .. num_processes-1 (default: env "
+                     "JAX_PROCESS_ID).")
+flags.DEFINE_bool("multihost", False, "Let JAX detect the processes (TPU pod, SLURM, Open MPI); "
+                  "SLURM jobs with several tasks do this by themselves.")
 config_flags.DEFINE_config_file("config", None, "Config file (experiments/configs/*.py).",
                                 lock_config=True)
 flags.mark_flags_as_required(["config", "workdir"])
@@ -47,6 +59,8 @@ def main(argv):
   if not FLAGS["verbosity"].present:
     logging.set_verbosity(logging.WARNING)  # Orbax logs every save at INFO
   try:
+    distributed.initialize(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id,
+                           auto=FLAGS.multihost)
     run = train_and_evaluate(FLAGS.config, FLAGS.workdir, log=lambda line: print(line, flush=True),
                              overwrite=FLAGS.overwrite)
   except GenvdiscError as e:
@@ -55,6 +69,8 @@ def main(argv):
   except preemption.Preempted as e:
     print(str(e), file=sys.stderr)
     sys.exit(preemption.EXIT_CODE)
+  if not distributed.is_primary():
+    return
   print(results.table_header())
   print(results.markdown_row(run))
   print(results.format_summary(run))

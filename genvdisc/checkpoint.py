@@ -2,6 +2,8 @@
 
 Orbax saves step N to `N.orbax-checkpoint-tmp` and renames it to `N` when complete (atomic on
 POSIX), so a crash mid-save leaves the previous steps intact and the tmp dir is ignored.
+With several processes, every process calls every method: each saves and restores the shards
+of its own devices, and Orbax's primary process (0) finalises the directories.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import shutil
 
 import jax
 import orbax.checkpoint as ocp
+
+from genvdisc import distributed
 
 
 class Checkpointer:
@@ -28,6 +32,10 @@ class Checkpointer:
   def save(self, step: int, state) -> None:
     """Starts an asynchronous save (device arrays are copied before it returns)."""
     self._manager.save(step, args=ocp.args.StandardSave(state), force=True)
+
+  def reached_preemption(self, step: int) -> bool:
+    """Whether the cluster asked every process to stop at `step` (only under jax.distributed)."""
+    return self._manager.reached_preemption(step)
 
   def restore(self, step: int, like):
     """Restores `step` with the structure, dtypes and shardings of `like`."""
@@ -51,9 +59,11 @@ class Checkpointer:
 
   def quarantine(self, steps, directory: str) -> None:
     """Moves the given steps out of the checkpoint directory (so new saves can reuse them)."""
-    os.makedirs(directory, exist_ok=True)
-    for step in steps:
-      shutil.move(os.path.join(self.directory, str(step)), os.path.join(directory, str(step)))
+    if distributed.is_primary():
+      os.makedirs(directory, exist_ok=True)
+      for step in steps:
+        shutil.move(os.path.join(self.directory, str(step)), os.path.join(directory, str(step)))
+    distributed.barrier("quarantine")
     self._manager.reload()
 
   @property

@@ -62,6 +62,10 @@ def validate(config) -> tuple[int, ...]:
   _require(config.keep_checkpoints >= 1, "keep_checkpoints", config.keep_checkpoints, "an integer >= 1")
   _require(config.get("max_length", 1) >= 1, "max_length", config.get("max_length"),
            "an integer >= 1, e.g. 256")
+  _require(config.get("input", "device") in ("device", "stream"), "input", config.get("input"),
+           "device (the training split on every device) or stream (read from disk)")
+  _require(config.get("stream_eval_examples", 1) >= 1, "stream_eval_examples",
+           config.get("stream_eval_examples"), "an integer >= 1, e.g. 10000")
   _require(config.eval_batch_size >= 1, "eval_batch_size", config.eval_batch_size, "an integer >= 1")
   for field in ("log_every", "checkpoint_every"):
     _require(config[field] >= 1, field, config[field], "an integer >= 1")

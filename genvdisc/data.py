@@ -41,13 +41,14 @@ class Dataset:
   """A labelled dataset split into train and test, as numpy arrays.
 
   Inputs are float32 `[n, *example_shape]` (int32 for `tokens`), labels int32 `[n]` in
-  `[0, num_classes)`.
+  `[0, num_classes)`. Loaded with `stream=True`, `x_train` is a `Records` read on demand and
+  `y_train` is None.
   """
   name: str
   kind: str
   num_classes: int
-  x_train: np.ndarray
-  y_train: np.ndarray
+  x_train: np.ndarray | Records
+  y_train: np.ndarray | None
   x_test: np.ndarray
   y_test: np.ndarray
 
@@ -70,18 +71,23 @@ def names() -> tuple[str, ...]:
 
 
 def load(name: str, *, split_seed: int = 0, data_dir: str | None = None,
-         max_length: int = 256) -> Dataset:
+         max_length: int = 256, stream: bool = False) -> Dataset:
   """Returns the named dataset; see the module docstring for splits and preprocessing.
 
   Embedded datasets are cached per argument values; TFDS ones are read each time (so a test's
   `tfds.testing.mock_data` never leaks into a later real load). The arrays are read-only.
+  stream: for `tfds:<name>`, leave the training split on disk: `x_train` is then a `Records`
+  (shape, dtype, `read(indices)`) and `y_train` is None; the test split is read as usual.
   """
   if not isinstance(name, str) or not (
       name in SKLEARN_DATASETS or name in MNIST1D_DATASETS
       or (name.startswith(TFDS_PREFIX) and len(name) > len(TFDS_PREFIX))):
     raise DataError(f"unknown dataset {name!r}; valid names: {', '.join(names())}")
   if name.startswith(TFDS_PREFIX):
-    return _read_only(_load_tfds(name, data_dir or None, int(max_length)))
+    return _read_only(_load_tfds(name, data_dir or None, int(max_length), stream))
+  if stream:
+    raise DataError(f"config.input='stream' reads TFDS datasets only, not {name!r}; "
+                    "use --config.input=device")
   return _load_embedded(name, int(split_seed))
 
 
@@ -94,7 +100,8 @@ def _load_embedded(name: str, split_seed: int) -> Dataset:
 
 def _read_only(dataset: Dataset) -> Dataset:
   for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test):
-    array.setflags(write=False)
+    if isinstance(array, np.ndarray):
+      array.setflags(write=False)
   return dataset
 
 
@@ -142,21 +149,50 @@ def byte_tokens(texts, max_length: int) -> np.ndarray:
   return out
 
 
-def _load_tfds(name: str, data_dir: str | None, max_length: int) -> Dataset:
+@dataclasses.dataclass(frozen=True)
+class Records:
+  """A TFDS split read on demand, preprocessed exactly as `load` preprocesses whole splits."""
+  source: object
+  kind: str
+  max_length: int
+  shape: tuple[int, ...]  # of the inputs, [n, *example_shape]
+  dtype: np.dtype
+
+  def read(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(inputs, labels) of the examples at `indices` (any shape; the results get its shape)."""
+    indices = np.asarray(indices)
+    x, y = _examples([self.source[int(i)] for i in indices.reshape(-1)], self.kind, self.max_length)
+    return x.reshape(*indices.shape, *x.shape[1:]), y.reshape(indices.shape)
+
+
+def _examples(records: list, kind: str, max_length: int) -> tuple[np.ndarray, np.ndarray]:
+  if kind == "image":
+    x = np.stack([r["image"] for r in records]).astype(np.float32) / np.float32(255.0)
+  else:
+    x = byte_tokens([r["text"] for r in records], max_length)
+  return x, np.asarray([r["label"] for r in records], np.int32)
+
+
+def _load_tfds(name: str, data_dir: str | None, max_length: int, stream: bool = False) -> Dataset:
   import tensorflow_datasets as tfds
   tfds_name = name[len(TFDS_PREFIX):]
   where = data_dir or os.environ.get("TFDS_DATA_DIR") or "~/tensorflow_datasets"
+  missing = lambda split, why: DataError(
+      f"TFDS dataset {tfds_name!r} (split {split!r}) is not prepared under {where}: prepare it "
+      f"on a machine with internet (pip install 'genvdisc[tfds]'; tfds.builder({tfds_name!r}, "
+      f"data_dir=D).download_and_prepare(file_format='array_record')) and pass "
+      f"--config.data_dir=D ({why})")
+  # Checked before tfds is asked, so a missing dataset can never reach the network.
+  if data_dir and "://" not in data_dir and not os.path.isdir(os.path.join(os.path.expanduser(data_dir),
+                                                 tfds_name.split(":")[0].split("/")[0])):
+    raise missing("train", "no such directory")
   splits = {}
   for split in ("train", "test"):
     try:
       # download=False: with it on, a missing dataset retries DNS for minutes.
       splits[split] = tfds.data_source(tfds_name, split=split, data_dir=data_dir, download=False)
     except Exception as e:  # tfds raises NotImplementedError/DatasetNotFoundError/... here.
-      raise DataError(
-          f"TFDS dataset {tfds_name!r} (split {split!r}) is not prepared under {where}: prepare it "
-          f"on a machine with internet (pip install 'genvdisc[tfds]'; tfds.builder({tfds_name!r}, "
-          f"data_dir=D).download_and_prepare(file_format='array_record')) and pass "
-          f"--config.data_dir=D ({type(e).__name__})") from None
+      raise missing(split, type(e).__name__) from None
   features = splits["train"].dataset_info.features
   if "label" not in features or not ({"image", "text"} & set(features.keys())):
     raise DataError(f"TFDS dataset {tfds_name!r} has features {sorted(features.keys())}; "
@@ -164,13 +200,14 @@ def _load_tfds(name: str, data_dir: str | None, max_length: int) -> Dataset:
   kind = "image" if "image" in features else "tokens"
 
   def to_arrays(source):
-    records = [source[i] for i in range(len(source))]
-    if kind == "image":
-      x = np.stack([r["image"] for r in records]).astype(np.float32) / np.float32(255.0)
-    else:
-      x = byte_tokens([r["text"] for r in records], max_length)
-    return x, np.asarray([r["label"] for r in records], np.int32)
+    return _examples([source[i] for i in range(len(source))], kind, max_length)
 
-  x_train, y_train = to_arrays(splits["train"])
+  if stream:
+    first, _ = _examples([splits["train"][0]], kind, max_length)
+    x_train = Records(splits["train"], kind, max_length, (len(splits["train"]), *first.shape[1:]),
+                      first.dtype)
+    y_train = None
+  else:
+    x_train, y_train = to_arrays(splits["train"])
   x_test, y_test = to_arrays(splits["test"])
   return Dataset(name, kind, int(features["label"].num_classes), x_train, y_train, x_test, y_test)

@@ -8,7 +8,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-import tensorflow_datasets as tfds
 
 from genvdisc.errors import ConfigError
 from genvdisc.train import run, tasks
@@ -100,18 +99,6 @@ def test_vaegan_trains_and_draws(tmp_path, judge_workdir):
     assert 0 < metrics["test_pixel_mse"] < 0.25 and metrics["classifier_fid"] > 0
   assert [point["step"] for point in results["curves"]] == [20, 40]
   assert (tmp_path / "images" / "reconstructions_seed1_step40.png").exists()
-
-
-@pytest.mark.parametrize("name", ["vae_mnist", "gan_mnist"])
-def test_tfds_configs_on_mock_mnist(tmp_path, name):
-  config = shrunk_config(name, num_steps=4, chunk_steps=2, log_every=2, checkpoint_every=4,
-                         batch_size=4, eval_batch_size=8, iw_samples=10, iw_chunk=5, judge="",
-                         image_grid=4)
-  with tfds.testing.mock_data(num_examples=12):
-    results = run.train_and_evaluate(config, str(tmp_path), log=quiet)
-  metric = "test_nll" if name == "vae_mnist" else "test_d_real"
-  assert all(np.isfinite(m[metric]) for m in results["per_seed"].values())
-  assert (tmp_path / "images" / "samples_seed0_step4.png").exists()
 
 
 @pytest.mark.parametrize("name, overrides, message", [

@@ -5,7 +5,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-import tensorflow_datasets as tfds
 
 from genvdisc import data
 from genvdisc.models import get_model, rnn, transformer
@@ -114,15 +113,3 @@ def test_transformer_token_counts():
 
 def test_byte_tokens():
   np.testing.assert_array_equal(data.byte_tokens(["ab", "é"], 3), [[98, 99, 0], [196, 170, 0]])
-
-
-def test_tfds_mnist_row_by_row_and_imdb_bytes_train_end_to_end(tmp_path):
-  with tfds.testing.mock_data(num_examples=16):
-    mnist = shrunk_config("gru_mnist", batch_size=8, eval_batch_size=16)
-    r = run.train_and_evaluate(mnist, str(tmp_path / "mnist"), log=lambda s: None)
-    assert sorted(r["per_seed"]) == ["0", "1"]
-    assert 0.0 <= r["summary"]["test_accuracy"]["mean"] <= 1.0
-    imdb = shrunk_config("transformer_imdb", batch_size=8, max_length=64)
-    r = run.train_and_evaluate(imdb, str(tmp_path / "imdb"), log=lambda s: None)
-    assert r["config"]["dataset"] == "tfds:imdb_reviews" and len(r["per_seed"]) == 2
-    assert r["summary"]["train_loss"]["mean"] > 0

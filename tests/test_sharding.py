@@ -74,8 +74,10 @@ def test_mesh_mismatch_names_devices_and_fix():
   with pytest.raises(ConfigError, match=rf"seed=3 x data=1 = 3 devices but {n} cpu device\(s\)"
                                         r" were found; use --config.mesh.seed=-1"):
     sharding.make_mesh(seed=3)
-  with pytest.raises(ConfigError, match="config.mesh.data=2"):
+  with pytest.raises(ConfigError, match=rf"seed=1 x data=2 = 2 devices but {n} cpu"):
     sharding.make_mesh(seed=1, data=2)
+  with pytest.raises(ConfigError, match="both -1"):
+    sharding.make_mesh(seed=-1, data=-1)
 
 
 def test_seed_count_not_dividing_the_mesh_is_padded():

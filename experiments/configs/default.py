@@ -15,6 +15,10 @@ def get_config() -> ml_collections.ConfigDict:
   config.model_kwargs = ml_collections.ConfigDict()  # constructor fields of that model
   config.dataset = "digits"          # genvdisc.data.load name: digits|iris|wine|breast_cancer|mnist1d|tfds:<name>
   config.data_dir = ""               # TFDS data_dir for tfds:<name> datasets ('' = TFDS default)
+  config.input = "device"            # device: the whole training split on every device, minibatches
+                                     # gathered in-graph; stream: tfds:<name> only, minibatches read
+                                     # from disk by a thread, 2 chunks ahead (same draws, same run)
+  config.stream_eval_examples = 10_000  # stream: train-split metrics over this many first examples
   config.max_length = 256            # tokens per example of text datasets (byte-level, 0-padded)
   config.split_seed = 0              # seed of the fixed stratified train/test split (sklearn sets)
   config.objective = "cross_entropy" # cross_entropy | hinge (Crammer–Singer multi-class SVM)
@@ -41,6 +45,8 @@ def get_config() -> ml_collections.ConfigDict:
   config.allow_fresh_start = False   # no readable checkpoint in a used workdir: train from step 0
                                      # (True) instead of stopping with an error
   config.mesh = ml_collections.ConfigDict()
-  config.mesh.seed = -1              # devices along the seed axis; -1 = all devices
-  config.mesh.data = 1               # devices along the batch axis (must be 1 for now)
+  config.mesh.seed = -1              # devices along the seed axis (each row trains seed_group
+                                     # seeds); -1 = the devices that mesh.data leaves
+  config.mesh.data = 1               # devices along the batch axis (batch_size must divide by
+                                     # it); -1 = the devices that mesh.seed leaves
   return config

@@ -52,7 +52,7 @@ MODELS: dict[str, ModelSpec] = {
     "mlp": ModelSpec(mlp.MLP),
     "lenet": ModelSpec(cnn.LeNet, input_kinds=("image",), uses_conv=True),
     "cnn1d": ModelSpec(cnn.CNN1D, input_kinds=("sequence",), uses_conv=True),
-    "rnn": ModelSpec(rnn.RNNClassifier, input_kinds=("sequence", "image")),
+    "rnn": ModelSpec(rnn.RNNClassifier, input_kinds=("sequence", "image", "tokens")),
     "transformer": ModelSpec(transformer.Transformer, input_kinds=("sequence", "image", "tokens")),
 }
 

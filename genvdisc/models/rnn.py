@@ -2,7 +2,8 @@
 
 Inputs are `[batch, time, features]`; images `[batch, height, width, channels]` are read row by
 row (time = height, features = width * channels), so digits is 8 steps of 8 pixels and MNIST
-28 steps of 28. Gate order and equations follow PyTorch's `nn.LSTM` / `nn.GRU` (and flax's
+28 steps of 28; byte tokens `[batch, time]` (`tfds:imdb_reviews`, 0 = padding) are embedded
+first. Gate order and equations follow PyTorch's `nn.LSTM` / `nn.GRU` (and flax's
 `LSTMCell` / `GRUCell`), which the tests check parameter for parameter.
 """
 
@@ -89,6 +90,8 @@ class RNNClassifier(nn.Module):
   hidden_size: int = 6
   bidirectional: bool = True
   readout: str = "all"
+  vocab_size: int = 257       # token inputs only: byte tokens 1..256, 0 = padding
+  embed_dim: int = 32         # token inputs only: size of a token's embedding
 
   def __post_init__(self):
     if self.cell not in ("lstm", "gru") or self.readout not in ("last", "all"):
@@ -98,7 +101,10 @@ class RNNClassifier(nn.Module):
 
   @nn.compact
   def __call__(self, x: jax.Array) -> jax.Array:
-    xs = x.reshape(x.shape[0], x.shape[1], -1)  # images: rows are steps
+    if jnp.issubdtype(x.dtype, jnp.integer):
+      xs = nn.Embed(self.vocab_size, self.embed_dim, name="embed")(x)
+    else:
+      xs = x.reshape(x.shape[0], x.shape[1], -1)  # images: rows are steps
     directions = [Recurrent(self.cell, self.hidden_size, name="forward")(xs)]
     if self.bidirectional:
       directions.append(Recurrent(self.cell, self.hidden_size, reverse=True, name="backward")(xs))

@@ -5,10 +5,14 @@ the encoder, p(z) = N(0, I) the prior, p(x|z) the decoder. GAN discriminator out
 l = log D / (1 - D), so log D = -softplus(-l) and log(1 - D) = -softplus(l).
 """
 
+import math
+
 import jax
 import jax.numpy as jnp
 
-LOG_2PI = jnp.log(2.0 * jnp.pi)
+# A Python float (not a jnp value): importing genvdisc must not start the XLA backend, which
+# jax.distributed.initialize needs to come first. It rounds to the same float32 in use.
+LOG_2PI = math.log(2.0 * math.pi)
 
 
 def _sum_event(values: jax.Array) -> jax.Array:

@@ -7,6 +7,15 @@ leading seed axis of the group's width):
   train_chunk(state[W], data, num_steps) -> (state[W], {metric: [W]})   # state donated
   evaluate(state[W], data) -> {f'{split}_{metric}': [W], plus the task's dataset metrics: [W]}
   images(state[W], data) -> {name: [W, N, height, width, channels]}  # None without pictures
+  batch_indices(keys uint32[W, 2], first_step, num_steps, num_train) -> int32[W, num_steps, batch]
+  train_batches(state[W], {'x': [W, n, batch, ...], 'y': [W, n, batch]}) -> like train_chunk
+
+The last two are the streaming path (config.input='stream'): the host computes the same indices
+the in-graph sampler would draw (`batch_indices`, on one local device), reads those examples
+and feeds them to `train_batches`, so a streamed run equals the on-device one.
+
+With a 'data' mesh axis the minibatch's example axis is split over it (`sharding.shard_batch`)
+and XLA all-reduces the gradients: the same indices and the same steps, up to float rounding.
 
 Step t of a seed is a pure function of (its state, fold_in(key, t), the data): the minibatch is
 `batch_size` indices drawn i.i.d. uniformly (with replacement) from the training split with
@@ -37,6 +46,8 @@ class Trainer(NamedTuple):
   train_chunk: Callable[..., tuple[TrainState, dict]]
   evaluate: Callable[[TrainState, dict], dict]
   images: Callable[[TrainState, dict], dict] | None = None
+  train_batches: Callable[..., tuple[TrainState, dict]] | None = None
+  batch_indices: Callable[..., jax.Array] | None = None
 
 
 EVAL_KEY_DATA = 2**32 - 1
@@ -71,10 +82,17 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
     params, opt_state = task.init(init_key, x_example)
     return new_state(params, opt_state, train_key)
 
-  def step_one(state: TrainState, data) -> tuple[TrainState, dict]:
-    batch_key, task_key = jax.random.split(jax.random.fold_in(state.key, state.step))
-    idx = jax.random.randint(batch_key, (batch_size,), 0, data["x_train"].shape[0])
-    batch = {"x": data["x_train"][idx], "y": data["y_train"][idx]}
+  def indices_one(key, step, num_train):
+    batch_key, _ = jax.random.split(jax.random.fold_in(key, step))
+    return jax.random.randint(batch_key, (batch_size,), 0, num_train)
+
+  def step_one(state: TrainState, data, batch=None) -> tuple[TrainState, dict]:
+    """One step; the minibatch is drawn from data['x_train'] unless `batch` is given."""
+    _, task_key = jax.random.split(jax.random.fold_in(state.key, state.step))
+    if batch is None:
+      idx = indices_one(state.key, state.step, data["x_train"].shape[0])
+      batch = {"x": data["x_train"][idx], "y": data["y_train"][idx]}
+    batch = sharding.shard_batch(batch, mesh)
     params, opt_state, metrics = task.update(state.params, state.opt_state, batch, task_key)
     ok = (state.diverged_at < 0) & all_finite((params, metrics["loss"]))
     keep = lambda new, old: jax.tree.map(lambda n, o: jnp.where(ok, n, o), new, old)
@@ -88,6 +106,17 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
       return step_one(state, data)
     state, metrics = jax.lax.scan(lambda s, _: step_one(s, data), state, None, length=num_steps)
     return state, jax.tree.map(lambda m: m.mean(0), metrics)  # chunk means
+
+  def batches_one(state, batches):
+    if jax.tree.leaves(batches)[0].shape[0] == 1:
+      return step_one(state, None, jax.tree.map(lambda b: b[0], batches))
+    state, metrics = jax.lax.scan(lambda s, b: step_one(s, None, b), state, batches)
+    return state, jax.tree.map(lambda m: m.mean(0), metrics)
+
+  def indices(keys, first_step, num_steps, num_train):
+    steps = first_step + jnp.arange(num_steps)
+    per_step = jax.vmap(indices_one, in_axes=(None, 0, None))
+    return jax.vmap(per_step, in_axes=(0, None, None))(keys, steps, num_train)
 
   def evaluate_one(state, data):
     out = {}
@@ -109,7 +138,8 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
                        jax.random.fold_in(jax.random.fold_in(state.key, EVAL_KEY_DATA), 3))
 
   init = jax.jit(jax.vmap(init_one), out_shardings=state_sharding)
-  train_chunk = jax.jit(jax.vmap(chunk_one, in_axes=(0, None, None)),
+  train_chunk = jax.jit(jax.vmap(chunk_one, in_axes=(0, None, None),
+                                 spmd_axis_name=sharding.SEED_AXIS),
                         static_argnums=2, donate_argnums=0,
                         in_shardings=(state_sharding, data_sharding),
                         out_shardings=(state_sharding, state_sharding))
@@ -117,7 +147,13 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
                      in_shardings=(state_sharding, data_sharding), out_shardings=state_sharding)
   images = None if task.images is None else jax.jit(
       jax.vmap(images_one, in_axes=(0, None)), in_shardings=(state_sharding, data_sharding))
-  return Trainer(init=init, train_chunk=train_chunk, evaluate=evaluate, images=images)
+  train_batches = jax.jit(jax.vmap(batches_one, spmd_axis_name=sharding.SEED_AXIS),
+                          donate_argnums=0,
+                          in_shardings=(state_sharding, sharding.stream_batch_sharding(mesh)),
+                          out_shardings=(state_sharding, state_sharding))
+  return Trainer(init=init, train_chunk=train_chunk, evaluate=evaluate, images=images,
+                 train_batches=train_batches,
+                 batch_indices=jax.jit(indices, static_argnums=(2, 3)))
 
 
 def _batched_mean(per_example: Callable[[dict, jax.Array], dict], x: jax.Array, y: jax.Array,

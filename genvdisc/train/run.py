@@ -11,10 +11,15 @@ Order of work, so that bad input costs nothing and leaves nothing behind:
      `checkpoint_every` steps; the final state is saved too; tasks that draw pictures get
      `images/<name>_seed<seed>_step<step>.png` at every save
   5. evaluate every seed and write results.json and results.md atomically
+
+Several processes (`genvdisc.distributed`) all run this same loop on their devices' shards and
+all save and restore checkpoints; only process 0 writes files and log lines, and preemption is
+agreed through Orbax's `reached_preemption`, so every process stops at the same step.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -25,12 +30,14 @@ import numpy as np
 
 from genvdisc import config as config_lib
 from genvdisc import data as data_lib
+from genvdisc import distributed
 from genvdisc import results as results_lib
 from genvdisc import sharding
 from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import CheckpointError, DivergenceError, WorkdirError
 from genvdisc.evaluate import images as images_lib
 from genvdisc.train import engine, tasks
+from genvdisc.train import stream as stream_lib
 from genvdisc.train.preemption import Preempted, PreemptionGuard
 
 RESULTS_JSON = "results.json"
@@ -56,13 +63,32 @@ class Experiment:
   trainer: engine.Trainer
   groups: list[np.ndarray]
 
+  @property
+  def streams(self) -> bool:
+    return isinstance(self.dataset.x_train, data_lib.Records)
+
   def device_data(self) -> dict:
+    """The splits, replicated on every device; with streaming input, the test split and the
+    first `config.stream_eval_examples` training examples (for the train-split metrics)."""
     d = self.dataset
-    return sharding.put_replicated({"x_train": d.x_train, "y_train": d.y_train,
+    x_train, y_train = d.x_train, d.y_train
+    if self.streams:
+      x_train, y_train = d.x_train.read(
+          np.arange(min(d.num_train, self.config.get("stream_eval_examples", 10_000))))
+    return sharding.put_replicated({"x_train": x_train, "y_train": y_train,
                                     "x_test": d.x_test, "y_test": d.y_test}, self.mesh)
 
+  def prefetcher(self, states: list, step: int) -> stream_lib.Prefetcher | None:
+    """Streamed minibatches of every chunk from `step` on (None for on-device input)."""
+    if not self.streams:
+      return None
+    starts = range(step, self.config.num_steps, self.chunk_steps)
+    chunks = [(first, min(self.chunk_steps, self.config.num_steps - first)) for first in starts]
+    keys = [sharding.to_host(s.key) for s in states]
+    return stream_lib.Prefetcher(self.trainer, self.dataset.x_train, keys, chunks, self.mesh)
+
   def init_states(self) -> list:
-    return [self.trainer.init(jax.device_put(g, sharding.seed_sharding(self.mesh)))
+    return [self.trainer.init(sharding.put_global(g, sharding.seed_sharding(self.mesh)))
             for g in self.groups]
 
 
@@ -74,10 +100,12 @@ def make_train(config) -> Experiment:
   seeds = config_lib.validate(config)
   dataset = data_lib.load(config.dataset, split_seed=config.get("split_seed", 0),
                           data_dir=config.get("data_dir") or None,
-                          max_length=config.get("max_length", 256))
+                          max_length=config.get("max_length", 256),
+                          stream=config.get("input", "device") == "stream")
   config_lib.check_fits_dataset(config, dataset)
   task = tasks.from_config(config, dataset)
   mesh = sharding.make_mesh(seed=config.mesh.seed, data=config.mesh.data)
+  sharding.check_batch(config.batch_size, mesh)
   chunk_steps = (engine.default_chunk_steps(jax.default_backend(), task.uses_conv)
                  if config.chunk_steps == -1 else config.chunk_steps)
   config_lib.check_chunking(config, chunk_steps)
@@ -94,6 +122,7 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False)
   Raises `Preempted` after SIGTERM/SIGINT (checkpoint saved; rerun to resume).
   """
   experiment = make_train(config)
+  log = log if distributed.is_primary() else (lambda line: None)
   stored = _claim_workdir(workdir, config, overwrite)
   if stored is not None:
     log(f"[{config.name}] {workdir} already holds finished results; not retraining")
@@ -103,20 +132,25 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False)
   data = experiment.device_data()
   states = experiment.init_states()
   checkpointer = Checkpointer(os.path.join(workdir, CHECKPOINT_DIR), config.keep_checkpoints)
+  batches = None
   try:
     start_step, states = _restore(checkpointer, states, config, workdir, log)
     curves = _load_curves(workdir, start_step or 0)
-    if os.path.exists(os.path.join(workdir, PREEMPTED_MARKER)):
+    if distributed.is_primary() and os.path.exists(os.path.join(workdir, PREEMPTED_MARKER)):
       os.remove(os.path.join(workdir, PREEMPTED_MARKER))
-    with PreemptionGuard() as guard:
+    batches = experiment.prefetcher(states, start_step or 0)
+    # Several processes agree on preemption through Orbax (JAX's own SIGTERM handler), not here.
+    with (PreemptionGuard() if jax.process_count() == 1 else contextlib.nullcontext()) as guard:
       states = _train(experiment, states, data, start_step or 0, checkpointer, curves, workdir,
-                      log, guard)
+                      log, guard, batches)
     if start_step != config.num_steps:
       checkpointer.save(config.num_steps, {"groups": states})
       _write_images(experiment, states, data, config.num_steps, workdir)
     per_seed = _evaluate(experiment, states, data)
     curves.append({"step": config.num_steps, "per_seed": per_seed})
   finally:
+    if batches is not None:
+      batches.close()
     checkpointer.close()
 
   wall = time.time() - start_time
@@ -133,9 +167,10 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False)
       "versions": results_lib.package_versions(),
       "wall_time_s": wall,
   }
-  results_lib.write_json_atomic(os.path.join(workdir, RESULTS_JSON), results)
-  results_lib.write_text_atomic(os.path.join(workdir, RESULTS_MD),
-                                results_lib.table_header() + "\n" + results_lib.markdown_row(results) + "\n")
+  if distributed.is_primary():
+    results_lib.write_json_atomic(os.path.join(workdir, RESULTS_JSON), results)
+    results_lib.write_text_atomic(os.path.join(workdir, RESULTS_MD), results_lib.table_header()
+                                  + "\n" + results_lib.markdown_row(results) + "\n")
   return results
 
 
@@ -176,23 +211,25 @@ def _restore(checkpointer: Checkpointer, states: list, config, workdir: str, log
 
 
 def _claim_workdir(workdir: str, config, overwrite: bool = False) -> dict | None:
-  """Creates `workdir` and records the config; returns stored results of a finished run."""
+  """Creates `workdir` and records the config (process 0); returns stored results of a finished run."""
   config_path = os.path.join(workdir, CONFIG_JSON)
   wanted = config_lib.to_json_dict(config)
   try:
-    os.makedirs(workdir, exist_ok=True)
-    if overwrite:
-      for name in RUN_FILES:
-        path = os.path.join(workdir, name)
-        if os.path.isdir(path):
-          shutil.rmtree(path)
-        elif os.path.exists(path):
-          os.remove(path)
-    if not os.path.exists(config_path):
-      results_lib.write_json_atomic(config_path, wanted)
+    if distributed.is_primary():
+      os.makedirs(workdir, exist_ok=True)
+      if overwrite:
+        for name in RUN_FILES:
+          path = os.path.join(workdir, name)
+          if os.path.isdir(path):
+            shutil.rmtree(path)
+          elif os.path.exists(path):
+            os.remove(path)
+      if not os.path.exists(config_path):
+        results_lib.write_json_atomic(config_path, wanted)
   except OSError as e:
     raise WorkdirError(f"cannot write workdir {workdir!r} ({e.strerror or e}); "
                        "pass a writable --workdir") from None
+  distributed.barrier("claim_workdir")
   stored = results_lib.read_json(config_path)
   diff = sorted(k for k in set(stored) | set(wanted)
                 if stored.get(k) != wanted.get(k) and k not in config_lib.RUN_CONTROL_FIELDS)
@@ -213,8 +250,11 @@ def _load_curves(workdir: str, up_to_step: int) -> list[dict]:
 
 def _train(experiment: Experiment, states: list, data: dict, step: int,
            checkpointer: Checkpointer, curves: list, workdir: str, log,
-           guard: PreemptionGuard) -> list:
-  """Runs chunks from `step` to config.num_steps; appends periodic evaluations to `curves`."""
+           guard: PreemptionGuard | None, batches: stream_lib.Prefetcher | None) -> list:
+  """Runs chunks from `step` to config.num_steps; appends periodic evaluations to `curves`.
+
+  batches: the streamed minibatches of every chunk (None: sampled on the device from `data`).
+  """
   config, trainer = experiment.config, experiment.trainer
   num_steps, chunk = config.num_steps, experiment.chunk_steps
   clock_step, clock = step, time.time()
@@ -222,13 +262,16 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
   while step < num_steps:
     n = min(chunk, num_steps - step)
     for i, state in enumerate(states):
-      states[i], metrics[i] = trainer.train_chunk(state, data, n)
+      if batches is None:
+        states[i], metrics[i] = trainer.train_chunk(state, data, n)
+      else:
+        states[i], metrics[i] = trainer.train_batches(state, batches.next())
     step += n
     if step % config.log_every == 0 or step == num_steps:
       _check_divergence(experiment, states)
       now = time.time()
       rate = (step - clock_step) / max(now - clock, 1e-9)
-      losses = np.concatenate([np.asarray(m["loss"]) for m in metrics])
+      losses = np.concatenate([sharding.to_host(m["loss"]) for m in metrics])
       losses = losses[np.isfinite(losses)]
       loss = (f"loss {losses.mean():.4f} (mean over finite seeds, last chunk)" if losses.size
               else "loss: every seed is NaN/Inf")
@@ -239,16 +282,19 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
     eval_every = config.get("eval_every", 0)
     if eval_every and step % eval_every == 0 and step < num_steps:
       curves.append({"step": step, "per_seed": _evaluate(experiment, states, data)})
-      results_lib.write_json_atomic(os.path.join(workdir, CURVES_JSON), curves)
+      if distributed.is_primary():
+        results_lib.write_json_atomic(os.path.join(workdir, CURVES_JSON), curves)
     checkpoint_due = step % config.checkpoint_every == 0 and step < num_steps
     if checkpoint_due:
       checkpointer.save(step, {"groups": states})
       _write_images(experiment, states, data, step, workdir)
-    if guard.requested and step < num_steps:
+    stop = guard.requested if guard is not None else checkpointer.reached_preemption(step)
+    if stop and step < num_steps:
       if not checkpoint_due:
         checkpointer.save(step, {"groups": states})
       checkpointer.wait()
-      results_lib.write_json_atomic(os.path.join(workdir, PREEMPTED_MARKER), {"step": step})
+      if distributed.is_primary():
+        results_lib.write_json_atomic(os.path.join(workdir, PREEMPTED_MARKER), {"step": step})
       raise Preempted(step, workdir)
   return states
 
@@ -257,7 +303,9 @@ def _write_images(experiment: Experiment, states: list, data: dict, step: int, w
   """PNG grids of the task's pictures, one file per picture, seed and step."""
   if experiment.trainer.images is None:
     return
-  group_images = [jax.tree.map(np.asarray, experiment.trainer.images(s, data)) for s in states]
+  group_images = [sharding.to_host(experiment.trainer.images(s, data)) for s in states]
+  if not distributed.is_primary():
+    return
   for g, slot, seed in _seed_slots(experiment):
     for name, images in group_images[g].items():
       images_lib.save_grid(os.path.join(workdir, IMAGES_DIR, f"{name}_seed{seed}_step{step}.png"),
@@ -277,7 +325,7 @@ def _seed_slots(experiment: Experiment):
 def _check_divergence(experiment: Experiment, states: list) -> None:
   if not experiment.config.get("halt_on_divergence", False):
     return
-  diverged_at = [np.asarray(s.diverged_at) for s in states]
+  diverged_at = [sharding.to_host(s.diverged_at) for s in states]
   for g, slot, seed in _seed_slots(experiment):
     if diverged_at[g][slot] >= 0:
       raise DivergenceError(
@@ -288,8 +336,8 @@ def _check_divergence(experiment: Experiment, states: list) -> None:
 
 def _evaluate(experiment: Experiment, states: list, data: dict) -> dict[str, dict]:
   """Per-seed final metrics; `diverged_at_step` is None for seeds that stayed finite."""
-  group_metrics = [jax.tree.map(np.asarray, experiment.trainer.evaluate(s, data)) for s in states]
-  diverged_at = [np.asarray(s.diverged_at) for s in states]
+  group_metrics = [sharding.to_host(experiment.trainer.evaluate(s, data)) for s in states]
+  diverged_at = [sharding.to_host(s.diverged_at) for s in states]
   per_seed = {}
   for g, slot, seed in _seed_slots(experiment):
     metrics = {k: float(v[slot]) for k, v in group_metrics[g].items()}

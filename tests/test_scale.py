@@ -1,0 +1,194 @@
+"""Scale-out: ('seed', 'data') meshes on 8 simulated CPU devices and a 2-process run.
+
+Simulated devices must be set before JAX starts, so those runs are subprocesses. Tolerance
+against 1 device: per-seed metrics rel 1e-5, params atol 1e-6 (float reassociation of the
+partitioned program; measured on params of mlp_digits, 40 steps: <= 6e-8 on (8, 1), 2e-7 on
+(2, 4), 1.2e-7 on (1, 8)).
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+
+import jax
+import numpy as np
+import pytest
+import tensorflow_datasets as tfds
+
+from genvdisc import distributed
+from genvdisc.errors import ConfigError, DataError
+from genvdisc.train import run
+from tests.conftest import ROOT, run_module, shrunk_config
+
+SEEDS = "0,1,2,3,4,5,6,7"
+MESHES = ((8, 1), (2, 4), (1, 8))
+
+MESH_SCRIPT = textwrap.dedent("""
+    import json, sys
+    import numpy as np
+    from genvdisc.errors import ConfigError
+    from tests.test_scale import stream_equals_device_on_mesh, train_on_mesh
+    out = {f"{seed}x{data}": train_on_mesh(seed, data) for seed, data in %r}
+    out["stream_2x4"] = stream_equals_device_on_mesh(sys.argv[1], 2, 4)
+    try:
+      train_on_mesh(2, 4, batch_size=30)
+    except ConfigError as e:
+      out["batch_error"] = str(e)
+    print(json.dumps(out))
+""" % (MESHES,))
+
+
+def train_on_mesh(seed: int, data: int, **overrides) -> dict:
+  """Trains shrunk mlp_digits (seeds 0-7, one per device row) for 20 steps on a seed x data mesh.
+
+  Returns the mesh, per-seed metrics, params and whether the compiled chunk all-reduces.
+  """
+  config = shrunk_config("mlp_digits", seeds=SEEDS, seed_group=1, **overrides)
+  config.mesh.seed, config.mesh.data = seed, data
+  experiment = run.make_train(config)
+  assert jax.device_count() == seed * data
+  data_arrays = experiment.device_data()
+  states = experiment.init_states()
+  chunk = experiment.trainer.train_chunk.lower(states[0], data_arrays, 10).compile()
+  for _ in range(2):
+    states = [chunk(s, data_arrays)[0] for s in states]
+  params = [np.concatenate(leaves) for leaves in zip(*(jax.tree.leaves(s.params) for s in states))]
+  return {"mesh": dict(experiment.mesh.shape), "all_reduce": "all-reduce" in chunk.as_text(),
+          "per_seed": run._evaluate(experiment, states, data_arrays),
+          "params": [p.tolist() for p in params]}
+
+
+def stream_config(**overrides):
+  """Shrunk mlp_mnist (for tfds mock data): 20 steps in chunks of 5, checkpoints at 10 and 20."""
+  return shrunk_config("mlp_mnist", num_steps=20, chunk_steps=5, log_every=10,
+                       checkpoint_every=10, batch_size=8, eval_batch_size=32, **overrides)
+
+
+def stream_equals_device_on_mesh(workdir: str, seed: int, data: int) -> bool:
+  """Whether streamed input gives bitwise the on-device per-seed results on a seed x data mesh."""
+  per_seed = {}
+  with tfds.testing.mock_data(num_examples=64):
+    for mode in ("device", "stream"):
+      config = stream_config(input=mode)
+      config.mesh.seed, config.mesh.data = seed, data
+      per_seed[mode] = run.train_and_evaluate(config, f"{workdir}/{mode}_{seed}x{data}",
+                                              log=lambda s: None)["per_seed"]
+  return per_seed["device"] == per_seed["stream"]
+
+
+def test_meshes_give_the_one_device_results(tmp_path):
+  script = tmp_path / "meshes.py"
+  script.write_text(MESH_SCRIPT)
+  proc = run_module("tests.run_script", str(script), str(tmp_path),
+                    env={"XLA_FLAGS": "--xla_force_host_platform_device_count=8",
+                         "JAX_PLATFORMS": "cpu"})
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  eight = json.loads(proc.stdout.strip().splitlines()[-1])
+  assert eight.pop("stream_2x4") is True  # each process reads its shards, seeds x batch split
+  assert eight.pop("batch_error") == ("config.batch_size=30 does not split over "
+                                      "config.mesh.data=4 devices; use --config.batch_size=32")
+
+  one = train_on_mesh(1, 1)
+  for (seed, data) in MESHES:
+    got = eight[f"{seed}x{data}"]
+    assert got["mesh"] == {"seed": seed, "data": data}
+    assert got["all_reduce"] == (data > 1)  # gradients are reduced over 'data' by XLA
+    _assert_metrics_close(got["per_seed"], one["per_seed"])
+    for a, b in zip(got["params"], one["params"], strict=True):
+      np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-4, atol=1e-6)
+
+
+def _assert_metrics_close(got: dict, want: dict) -> None:
+  """Per-seed metrics equal within rel 1e-5, and no seed diverged."""
+  assert sorted(got) == sorted(want)
+  for seed, metrics in want.items():
+    metrics, other = dict(metrics), dict(got[seed])
+    assert metrics.pop("diverged_at_step") is None and other.pop("diverged_at_step") is None
+    assert other == pytest.approx(metrics, rel=1e-5), seed
+
+
+def _free_port() -> int:
+  with socket.socket() as s:
+    s.bind(("localhost", 0))
+    return s.getsockname()[1]
+
+
+TWO_PROCESS_FLAGS = ["--config=experiments/configs/mlp_digits.py", "--config.num_steps=20",
+                     "--config.chunk_steps=5", "--config.log_every=10",
+                     "--config.checkpoint_every=10", "--config.seeds=0,1",
+                     "--config.seed_group=2", "--config.mesh.seed=1", "--config.mesh.data=-1"]
+
+
+def _two_processes(workdir: str) -> list[str]:
+  """Runs experiments.main as 2 processes x 2 CPU devices on localhost; returns their stdouts."""
+  port = _free_port()
+  env = {"JAX_NUM_CPU_DEVICES": "2", "JAX_PLATFORMS": "cpu"}
+  procs = [subprocess.Popen(
+      [sys.executable, "-m", "experiments.main", *TWO_PROCESS_FLAGS, f"--workdir={workdir}",
+       f"--coordinator_address=localhost:{port}", "--num_processes=2", f"--process_id={i}"],
+      cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE,
+      stderr=subprocess.PIPE, text=True) for i in range(2)]
+  try:
+    outs = [p.communicate(timeout=240) for p in procs]
+  finally:
+    for p in procs:
+      p.kill()
+  for p, (_, err) in zip(procs, outs):
+    assert p.returncode == 0, err[-3000:]
+  return [out for out, _ in outs]
+
+
+def test_two_processes_checkpoint_resume_and_equal_one_process(tmp_path):
+  workdir = tmp_path / "two"
+  first = _two_processes(str(workdir))
+  assert "| mlp_digits |" in first[0] and "| mlp_digits |" not in first[1]  # process 0 prints
+  assert sorted(p.name for p in (workdir / "checkpoints").iterdir()) == ["10", "20"]
+  # Resume: drop the final checkpoint and results, so both processes restore step 10.
+  shutil.rmtree(workdir / "checkpoints" / "20")
+  (workdir / "results.json").unlink()
+  second = _two_processes(str(workdir))
+  results = json.loads((workdir / "results.json").read_text())
+  assert results["resumed_from_step"] == 10 and "resumed from step 10" in second[0]
+  assert results["mesh"] == {"axes": {"seed": 1, "data": 4}, "platform": "cpu", "devices": 4}
+
+  proc = run_module("experiments.main", *TWO_PROCESS_FLAGS, f"--workdir={tmp_path / 'one'}",
+                    env={"XLA_FLAGS": "--xla_force_host_platform_device_count=4",
+                         "JAX_PLATFORMS": "cpu"}, timeout=240)
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  single = json.loads((tmp_path / "one" / "results.json").read_text())
+  assert single["mesh"] == results["mesh"]
+  _assert_metrics_close(results["per_seed"], single["per_seed"])
+
+
+def test_distributed_flags_without_a_coordinator_are_an_error(monkeypatch):
+  for name in ("JAX_COORDINATOR_ADDRESS", "JAX_NUM_PROCESSES", "JAX_PROCESS_ID", "SLURM_NTASKS"):
+    monkeypatch.delenv(name, raising=False)
+  assert distributed.initialize() is False and distributed.is_primary()
+  with pytest.raises(ConfigError, match=r"--num_processes=2 --process_id=1 need "
+                                        r"--coordinator_address=HOST:PORT"):
+    distributed.initialize(num_processes=2, process_id=1)
+  with pytest.raises(ConfigError, match=r"--process_id=2 must be in \[0, --num_processes=2\)"):
+    distributed.initialize("localhost:1234", 2, 2)
+
+
+def test_streamed_input_equals_on_device_input_and_resumes(tmp_path):
+  with tfds.testing.mock_data(num_examples=64):
+    device = run.train_and_evaluate(stream_config(), str(tmp_path / "device"), log=lambda s: None)
+    stream = run.train_and_evaluate(stream_config(input="stream"), str(tmp_path / "stream"),
+                                    log=lambda s: None)
+    assert stream["per_seed"] == device["per_seed"]  # the same draws, read on the host: bitwise
+    shutil.rmtree(tmp_path / "stream" / "checkpoints" / "20")
+    (tmp_path / "stream" / "results.json").unlink()
+    resumed = run.train_and_evaluate(stream_config(input="stream"), str(tmp_path / "stream"),
+                                     log=lambda s: None)
+  assert resumed["resumed_from_step"] == 10 and resumed["per_seed"] == device["per_seed"]
+
+
+def test_streaming_needs_a_tfds_dataset():
+  with pytest.raises(DataError, match=r"config.input='stream' reads TFDS datasets only, not "
+                                      r"'digits'; use --config.input=device"):
+    run.make_train(shrunk_config("mlp_digits", input="stream"))
