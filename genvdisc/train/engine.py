@@ -10,8 +10,8 @@ leading seed axis of the group's width):
 
 Step t of a seed is a pure function of (its state, fold_in(key, t), the data): the minibatch is
 `batch_size` indices drawn i.i.d. uniformly (with replacement) from the training split with
-that step key, so any chunking of the same steps gives the same run, and a resumed run
-continues exactly. A chunk of length 1 is one jitted step with no loop; longer chunks are a
+that step key (or by the task's own `sample_batch`, e.g. M2's labelled and unlabelled batches),
+so any chunking of the same steps gives the same run, and a resumed run continues exactly. A chunk of length 1 is one jitted step with no loop; longer chunks are a
 `lax.scan`. On CPU a conv net runs ~2.6x slower inside scan than as jitted steps (shared README:
 257 vs 675 steps/s for the MNIST-1D CNN), while dense nets run faster in scan, which is why
 `default_chunk_steps` depends on the backend and the model.
@@ -51,6 +51,18 @@ def default_chunk_steps(backend: str, uses_conv: bool) -> int:
   return 1 if (backend == "cpu" and uses_conv) else 100
 
 
+def seed_keys(seed) -> tuple[jax.Array, jax.Array]:
+  """(init key, run key) of a seed; the run key is the seed's `TrainState.key`."""
+  init_key, run_key = jax.random.split(jax.random.PRNGKey(seed))
+  return init_key, run_key
+
+
+def uniform_batch(data, key: jax.Array, batch_size: int) -> dict:
+  """The default minibatch: `batch_size` indices drawn i.i.d. uniformly from the training split."""
+  idx = jax.random.randint(key, (batch_size,), 0, data["x_train"].shape[0])
+  return {"x": data["x_train"][idx], "y": data["y_train"][idx]}
+
+
 def all_finite(tree) -> jax.Array:
   return jnp.all(jnp.asarray([jnp.all(jnp.isfinite(x)) for x in jax.tree.leaves(tree)]))
 
@@ -67,14 +79,14 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
   x_example = jnp.zeros((1, *example_shape), example_dtype)
 
   def init_one(seed):
-    init_key, train_key = jax.random.split(jax.random.PRNGKey(seed))
+    init_key, train_key = seed_keys(seed)
     params, opt_state = task.init(init_key, x_example)
     return new_state(params, opt_state, train_key)
 
   def step_one(state: TrainState, data) -> tuple[TrainState, dict]:
     batch_key, task_key = jax.random.split(jax.random.fold_in(state.key, state.step))
-    idx = jax.random.randint(batch_key, (batch_size,), 0, data["x_train"].shape[0])
-    batch = {"x": data["x_train"][idx], "y": data["y_train"][idx]}
+    batch = (uniform_batch(data, batch_key, batch_size) if task.sample_batch is None
+             else task.sample_batch(data, state.key, batch_key, batch_size))
     params, opt_state, metrics = task.update(state.params, state.opt_state, batch, task_key)
     ok = (state.diverged_at < 0) & all_finite((params, metrics["loss"]))
     keep = lambda new, old: jax.tree.map(lambda n, o: jnp.where(ok, n, o), new, old)
