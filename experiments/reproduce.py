@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from absl import app, flags, logging
 
-from experiments import ngjordan
+from experiments import ngjordan, semisupervised
 from genvdisc import results
 from genvdisc.errors import GenvdiscError
 from genvdisc.train.run import train_and_evaluate
@@ -65,6 +65,8 @@ TABLES = {
 # table -> reproduce(out, seeds, log) -> markdown, for tables that are not one config per row.
 CURVE_TABLES = {
     "ngjordan": ngjordan.reproduce,
+    "m1": semisupervised.reproduce_m1,
+    "m2": semisupervised.reproduce_m2,
 }
 
 FLAGS = flags.FLAGS

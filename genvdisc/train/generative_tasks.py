@@ -213,6 +213,14 @@ def vae_from_config(config, dataset: Dataset) -> Task:
               images=_image_grids(config, sample, reconstruct), eval_splits=eval_splits)
 
 
+def posterior_means(config, params, x: jax.Array) -> jax.Array:
+  """E_q[z|x] of a trained VAE (config.task vae/iwae, its `params`): M1's features. [B, L]."""
+  family = get_generative_family(config.model)
+  encoder = build_generative(family.encoder, config.model, config.latent_dim,
+                             **config.model_kwargs.to_dict())
+  return encoder.apply(params["encoder"], x)[0]
+
+
 # ------------------------------------------------------------------------------------------ GAN
 def _gan_parts(config, dataset: Dataset):
   """Checks the GAN fields; returns (family, generator loss, D optimizer)."""
