@@ -67,6 +67,7 @@ CURVE_TABLES = {
     "ngjordan": ngjordan.reproduce,
     "m1": semisupervised.reproduce_m1,
     "m2": semisupervised.reproduce_m2,
+    "augment": semisupervised.reproduce_augment,
 }
 
 FLAGS = flags.FLAGS

@@ -12,8 +12,8 @@ so `--seeds=3` reproduces seed 3's numbers of the full run bitwise (tests/test_s
   m1: LR and the linear SVM on raw pixels vs on M1's posterior means, 20/50/100/all labels.
   m2: M2 on pixels and M1+M2 (M2 on M1's standardised posterior means, Gaussian p(x|y,z)),
       50 and 100 labels; test error of q(y|x).
-  augment: LeNet on the 100 labelled images alone, with random ±1-pixel shifts, with
-      class-conditional samples of that seed's M2 (100 labels), and with both.
+  augment: LeNet on the 100 labelled images alone, with random ±1-pixel shifts, and with
+      class-conditional samples of that seed's M2 (100 labels).
 """
 
 from __future__ import annotations
@@ -189,20 +189,24 @@ def _workdir(out: str, name: str, variant: str, seeds: str | None) -> str:
                                                   "-seeds-" + seeds.replace(",", "-")))
 
 
-def m2_run(out: str, model: str, num_labels: int, seeds: str | None = None, log=print) -> dict:
-  """Trains (or reads back) `model` ('m2' or 'm1m2') with `num_labels` labels for `seeds`
-  (default: the config's) in OUT/<config name>-<num_labels>labels; returns results.json."""
+def _m2_setup(out: str, model: str, num_labels: int, seeds: str | None, log):
+  """(config, workdir, dataset) of `model` ('m2' or 'm1m2') with `num_labels` labels."""
   config = get_config(M2_MODELS[model])
   config.num_labels = num_labels
   if seeds is not None:
     config.seeds = seeds
-  dataset = None
+  dataset = data.load(config.dataset)
   if model == "m1m2":
-    vae = get_config("m1").vae
-    dataset = semisupervised.with_features(data.load(config.dataset), f"{config.dataset}_m1",
-                                           *m1_features(out, vae, log))
-  return train_and_evaluate(config, _workdir(out, config.name, f"{num_labels}labels", seeds),
-                            log=log, dataset=dataset)
+    dataset = semisupervised.with_features(dataset, f"{config.dataset}_m1",
+                                           *m1_features(out, get_config("m1").vae, log))
+  return config, _workdir(out, config.name, f"{num_labels}labels", seeds), dataset
+
+
+def m2_run(out: str, model: str, num_labels: int, seeds: str | None = None, log=print) -> dict:
+  """Trains (or reads back) `model` ('m2' or 'm1m2') with `num_labels` labels for `seeds`
+  (default: the config's) in OUT/<config name>-<num_labels>labels; returns results.json."""
+  config, workdir, dataset = _m2_setup(out, model, num_labels, seeds, log)
+  return train_and_evaluate(config, workdir, log=log, dataset=dataset)
 
 
 def reproduce_m2(out: str, seeds: str | None = None, log=print) -> str:
@@ -248,4 +252,80 @@ def reproduce_m2(out: str, seeds: str | None = None, log=print) -> str:
   _write(out, _stem("m2", seeds), text, rows,
          {"configs": {f"{m}/{n}": r["config"] for (m, n), r in runs.items()},
           "test_error": errors, "wall_time_s": time.time() - start}, plot)
+  return text
+
+
+# ------------------------------------------------------------------------------------- augment
+AUGMENT_VARIANTS = {"none": (0, False), "shift": (1, False), "generated": (0, True)}
+# variant -> (random shift in pixels, add M2 samples)
+GENERATION_KEY_DATA = 1
+
+
+def m2_samples(out: str, num_labels: int, per_class: int, seeds: tuple[int, ...],
+               seeds_flag: str | None, log=print) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+  """{seed: (images, labels)}: `per_class` samples E[x|y,z], z ~ N(0, I), of every class from
+  that seed's M2 (trained or read back by `m2_run`), drawn with fold_in(PRNGKey(seed), 1)."""
+  m2_run(out, "m2", num_labels, seeds_flag, log)
+  config, workdir, dataset = _m2_setup(out, "m2", num_labels, seeds_flag, log)
+  params = restore_seed_params(config, workdir)
+  generate = jax.jit(generative_tasks.m2_networks(config, dataset).generate)
+  y = np.repeat(np.arange(dataset.num_classes, dtype=np.int32), per_class)
+  return {s: (np.asarray(generate(params[s], jax.random.fold_in(jax.random.PRNGKey(s),
+                                                                GENERATION_KEY_DATA), y)), y)
+          for s in seeds}
+
+
+def reproduce_augment(out: str, seeds: str | None = None, log=print) -> str:
+  """The augment table (experiments/configs/augment.py): LeNet test accuracy per variant."""
+  config = get_config("augment")
+  seed_list = _seeds(seeds, config.num_seeds)
+  start = time.time()
+  dataset = data.load("digits")
+  samples = m2_samples(out, config.num_labels, config.generated_per_class, seed_list, seeds, log)
+  accuracy = {v: {} for v in AUGMENT_VARIANTS}
+  wall = {v: 0.0 for v in AUGMENT_VARIANTS}
+  for variant, (shift, generated) in AUGMENT_VARIANTS.items():
+    for s in seed_list:
+      cnn = get_config(config.classifier)
+      cnn.seeds, cnn.random_shift = str(s), shift
+      indices = semisupervised.labelled_indices(dataset.y_train, config.num_labels, s)
+      train = semisupervised.training_subset(dataset, indices, *(samples[s] if generated else ()))
+      r = train_and_evaluate(cnn, os.path.join(out, f"{cnn.name}-{variant}-seed{s}"), log=log,
+                             dataset=train)
+      accuracy[variant][str(s)] = r["per_seed"][str(s)]["test_accuracy"]
+      wall[variant] += r["wall_time_s"]
+  lines = [f"LeNet test accuracy % on digits with {config.num_labels} labels, mean ± std over "
+           f"seeds {','.join(map(str, seed_list))} ({config.generated_per_class} M2 samples per "
+           "class when generated):", "",
+           "| training data | test acc % | wall s |", "|---|---|---|"]
+  rows = [["variant", "seeds", "test_acc_mean", "test_acc_std", "wall_time_s"]]
+  for variant in AUGMENT_VARIANTS:
+    stat = results.mean_std(list(accuracy[variant].values()))
+    lines.append(f"| {config.num_labels} labels, {variant} | {_mean_std(accuracy[variant].values())}"
+                 f" | {wall[variant]:.0f} |")
+    rows.append([variant, stat["n"], f"{stat['mean']:.5f}", f"{stat['std']:.5f}",
+                 f"{wall[variant]:.1f}"])
+  text = "\n".join(lines) + "\n"
+
+  def plot(path):
+    plt = _pyplot()
+    fig, (ax, grid) = plt.subplots(1, 2, figsize=(10, 4.5))
+    acc = [100 * np.asarray(list(accuracy[v].values())) for v in AUGMENT_VARIANTS]
+    ax.bar(range(len(acc)), [a.mean() for a in acc],
+           yerr=[a.std(ddof=1) if len(a) > 1 else 0 for a in acc], capsize=4)
+    ax.set_xticks(range(len(acc)), list(AUGMENT_VARIANTS), rotation=20)
+    ax.set_ylim(min(a.mean() for a in acc) - 10, 100)
+    ax.set_ylabel("test accuracy %")
+    ax.set_title(f"LeNet, {config.num_labels} labels (mean ± std over seeds)")
+    images, _ = samples[seed_list[0]]
+    per_class = config.generated_per_class
+    picked = images.reshape(dataset.num_classes, per_class, 8, 8)[:, :10]
+    grid.imshow(picked.transpose(0, 2, 1, 3).reshape(dataset.num_classes * 8, -1), cmap="gray")
+    grid.set_title(f"M2 samples, seed {seed_list[0]} (one class per row)")
+    grid.axis("off")
+    _save_figure(fig, path)
+
+  _write(out, _stem("augment", seeds), text, rows,
+         {"config": config.to_dict(), "seeds": list(seed_list), "test_accuracy": accuracy,
+          "wall_time_s": time.time() - start}, plot)
   return text
