@@ -19,6 +19,7 @@ so `--seeds=3` reproduces seed 3's numbers of the full run bitwise (tests/test_s
 from __future__ import annotations
 
 import csv
+import functools
 import importlib
 import io
 import os
@@ -100,12 +101,26 @@ def _label_counts(text: str, num_train: int) -> list[int]:
   return [num_train if n == "all" else int(n) for n in text.split(",")]
 
 
+@functools.lru_cache(maxsize=None)
+def _test_errors(classifier: str, C: float, steps: int, learning_rate: float, num_train: int,
+                 num_classes: int):
+  """jit(vmap): (x [n, d], y [n], weights [S, n]) -> test error of each fit [S]; the first
+  num_train rows are the training split, the rest the test split."""
+  fit = learning_curves.linear_classifier(
+      "cross_entropy" if classifier == "logreg" else "hinge", C, steps, learning_rate)
+
+  def test_error(x, y, weights):
+    scores = fit(x, y, weights, num_classes)[num_train:]
+    return jnp.mean(jnp.argmax(scores, -1) != y[num_train:])
+  return jax.jit(jax.vmap(test_error, in_axes=(None, None, 0)))
+
+
 def m1_errors(config, features: dict[str, tuple[np.ndarray, np.ndarray]], dataset: data.Dataset,
               seeds: tuple[int, ...]) -> dict:
   """{features: {classifier: test errors [seeds][label counts]}}: each classifier fitted on the
   seed's labelled training examples (every label count of a seed in one vmap)."""
   counts = _label_counts(config.num_labels, dataset.num_train)
-  k, n_train = dataset.num_classes, dataset.num_train
+  n_train = dataset.num_train
   y = jnp.asarray(np.concatenate([dataset.y_train, dataset.y_test]))
   weights = np.zeros((len(seeds), len(counts), n_train + dataset.num_test), np.float32)
   for i, s in enumerate(seeds):
@@ -117,12 +132,10 @@ def m1_errors(config, features: dict[str, tuple[np.ndarray, np.ndarray]], datase
     x = jnp.asarray(np.concatenate([train, test]))
     out[name] = {}
     for classifier in config.classifiers.split(","):
-      fit = learning_curves.linear_classifier(
-          "cross_entropy" if classifier == "logreg" else "hinge", config.C, config.steps,
-          config.learning_rate)
-      test_error = jax.jit(jax.vmap(lambda w: jnp.mean(
-          jnp.argmax(fit(x, y, w, k)[n_train:], -1) != y[n_train:])))
-      out[name][classifier] = [np.asarray(test_error(jnp.asarray(w))).tolist() for w in weights]
+      test_errors = _test_errors(classifier, config.C, config.steps, config.learning_rate,
+                                 n_train, dataset.num_classes)
+      out[name][classifier] = [np.asarray(test_errors(x, y, jnp.asarray(w))).tolist()
+                               for w in weights]
   return out
 
 
