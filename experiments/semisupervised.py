@@ -32,7 +32,6 @@ import numpy as np
 from experiments.ngjordan import parse_seeds
 from genvdisc import data, learning_curves, results, semisupervised
 from genvdisc.train import generative_tasks
-from genvdisc.train.engine import seed_keys
 from genvdisc.train.run import restore_seed_params, train_and_evaluate
 
 CLASSIFIER_LABELS = {"logreg": "LR", "linear_svm": "SVM"}
@@ -314,8 +313,8 @@ def reproduce_augment(out: str, seeds: str | None = None, log=print) -> str:
   rows = [["variant", "seeds", "test_acc_mean", "test_acc_std", "wall_time_s"]]
   for variant in AUGMENT_VARIANTS:
     stat = results.mean_std(list(accuracy[variant].values()))
-    lines.append(f"| {config.num_labels} labels, {variant} | {_mean_std(accuracy[variant].values())}"
-                 f" | {wall[variant]:.0f} |")
+    lines.append(f"| {config.num_labels} labels, {variant} | "
+                 f"{_mean_std(accuracy[variant].values())} | {wall[variant]:.0f} |")
     rows.append([variant, stat["n"], f"{stat['mean']:.5f}", f"{stat['std']:.5f}",
                  f"{wall[variant]:.1f}"])
   text = "\n".join(lines) + "\n"

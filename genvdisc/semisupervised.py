@@ -33,7 +33,7 @@ def check_num_labels(y: np.ndarray, num_classes: int, num_labels: int) -> None:
 def labelled_subset(run_key: jax.Array, y: jax.Array, num_classes: int,
                     num_labels: int) -> jax.Array:
   """Indices [num_labels] of the labelled examples of the seed with this run key (traceable)."""
-  from genvdisc import learning_curves  # imports the engine, which imports the tasks, which import us
+  from genvdisc import learning_curves  # not at the top: it imports the engine -> tasks -> us
   key = jax.random.fold_in(run_key, LABELS_KEY_DATA)
   order = learning_curves.subset_order(key, y, num_classes, num_labels // num_classes)
   return order[:num_labels]

@@ -11,8 +11,8 @@ leading seed axis of the group's width):
 Step t of a seed is a pure function of (its state, fold_in(key, t), the data): the minibatch is
 `batch_size` indices drawn i.i.d. uniformly (with replacement) from the training split with
 that step key (or by the task's own `sample_batch`, e.g. M2's labelled and unlabelled batches),
-so any chunking of the same steps gives the same run, and a resumed run continues exactly. A chunk of length 1 is one jitted step with no loop; longer chunks are a
-`lax.scan`. On CPU a conv net runs ~2.6x slower inside scan than as jitted steps (shared README:
+so any chunking of the same steps gives the same run, and a resumed run continues exactly.
+A chunk of length 1 is one jitted step with no loop; longer chunks are a `lax.scan`. On CPU a conv net runs ~2.6x slower inside scan than as jitted steps (shared README:
 257 vs 675 steps/s for the MNIST-1D CNN), while dense nets run faster in scan, which is why
 `default_chunk_steps` depends on the backend and the model.
 """

@@ -56,7 +56,8 @@ class Task:
 
 
 def random_shift(x: jax.Array, key: jax.Array, max_shift: int) -> jax.Array:
-  """Images [B, H, W, C] each translated by its own (dy, dx) ~ U{-s..s}^2, zero-filled (s = max_shift)."""
+  """Images [B, H, W, C], each translated by its own (dy, dx) ~ U{-s..s}^2, s = max_shift, with
+  zeros shifted in."""
   shifts = jax.random.randint(key, (x.shape[0], 2), 0, 2 * max_shift + 1)
   padded = jnp.pad(x, ((0, 0), (max_shift, max_shift), (max_shift, max_shift), (0, 0)))
   crop = lambda image, s: jax.lax.dynamic_slice(image, (s[0], s[1], 0), x.shape[1:])
