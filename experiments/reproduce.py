@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from absl import app, flags, logging
 
-from experiments import ngjordan, tables
+from experiments import ngjordan, semisupervised, tables
 from experiments.tables import ClosedFormRow, Row
 from genvdisc.errors import ConfigError, GenvdiscError
 from genvdisc.train.run import train_and_evaluate
@@ -103,6 +103,9 @@ TABLES = {
 # table -> reproduce(out, seeds, log) -> markdown, for tables that are not one config per row.
 CURVE_TABLES = {
     "ngjordan": ngjordan.reproduce,
+    "m1": semisupervised.reproduce_m1,
+    "m2": semisupervised.reproduce_m2,
+    "augment": semisupervised.reproduce_augment,
 }
 
 FLAGS = flags.FLAGS

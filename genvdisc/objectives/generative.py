@@ -3,6 +3,8 @@
 Notation: x an example (flattened to D values), z a latent in R^L, q(z|x) = N(mu, diag(exp(logvar)))
 the encoder, p(z) = N(0, I) the prior, p(x|z) the decoder. GAN discriminator outputs are logits
 l = log D / (1 - D), so log D = -softplus(-l) and log(1 - D) = -softplus(l).
+M2 (Kingma et al. 2014): y a class of K, q(y|x) the classifier, q(z|x,y) the encoder, p(x|y,z)
+the decoder, p(y) = 1/K, p(z) = N(0, I).
 """
 
 import math
@@ -107,3 +109,37 @@ def vaegan_loss(gan_generator_term: jax.Array, kl: jax.Array, reconstruction: ja
   discriminator is trained separately with `gan_discriminator_loss`.
   """
   return alpha * gan_generator_term + beta * kl + reconstruction
+
+
+def m2_labelled_bound(log_px_given_yz: jax.Array, log_py: jax.Array, kl: jax.Array) -> jax.Array:
+  """-L(x, y) = E_q(z|x,y)[log p(x|y,z) + log p(y) + log p(z) - log q(z|x,y)]
+             = E_q[log p(x|y,z)] + log p(y) - KL(q(z|x,y) || p(z))  (KL in closed form).
+
+  Kingma et al. (2014), eq. 6; a lower bound on log p(x, y). Per example, [B] -> [B].
+  """
+  return log_px_given_yz + log_py - kl
+
+
+def m2_unlabelled_bound(bound_per_class: jax.Array, class_logits: jax.Array) -> jax.Array:
+  """-U(x) = sum_y q(y|x) (-L(x, y)) + H(q(y|x)), a lower bound on log p(x) (Kingma et al. eq. 7).
+
+  bound_per_class [B, K]: -L(x, y) for every class y; class_logits [B, K] of q(y|x). -> [B].
+  """
+  log_q = jax.nn.log_softmax(class_logits, axis=-1)
+  q = jnp.exp(log_q)
+  return jnp.sum(q * (bound_per_class - log_q), axis=-1)
+
+
+def m2_loss(labelled_bound: jax.Array, unlabelled_bound: jax.Array,
+            labelled_class_log_prob: jax.Array, labelled_fraction: float,
+            classifier_weight: float) -> jax.Array:
+  """-J^alpha / N, the M2 objective per training example (Kingma et al. eq. 9), a scalar:
+
+    J^alpha = sum_{labelled} -L(x, y) + sum_{unlabelled} -U(x) + alpha E_labelled[log q(y|x)]
+
+  with all N training images in the unlabelled sum (their labels unused there) and N_l labelled
+  ones, estimated from batch means: labelled_fraction = N_l / N, classifier_weight = alpha / N
+  (the paper's alpha = 0.1 N gives 0.1).
+  """
+  return -(labelled_fraction * jnp.mean(labelled_bound) + jnp.mean(unlabelled_bound)
+           + classifier_weight * jnp.mean(labelled_class_log_prob))

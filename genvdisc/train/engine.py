@@ -19,9 +19,9 @@ and XLA all-reduces the gradients: the same indices and the same steps, up to fl
 
 Step t of a seed is a pure function of (its state, fold_in(key, t), the data): the minibatch is
 `batch_size` indices drawn i.i.d. uniformly (with replacement) from the training split with
-that step key, so any chunking of the same steps gives the same run, and a resumed run
-continues exactly. A chunk of length 1 is one jitted step with no loop; longer chunks are a
-`lax.scan`. On CPU a conv net runs ~2.6x slower inside scan than as jitted steps (shared README:
+that step key (or by the task's own `sample_batch`, e.g. M2's labelled and unlabelled batches),
+so any chunking of the same steps gives the same run, and a resumed run continues exactly.
+A chunk of length 1 is one jitted step with no loop; longer chunks are a `lax.scan`. On CPU a conv net runs ~2.6x slower inside scan than as jitted steps (shared README:
 257 vs 675 steps/s for the MNIST-1D CNN), while dense nets run faster in scan, which is why
 `default_chunk_steps` depends on the backend and the model.
 """
@@ -62,6 +62,18 @@ def default_chunk_steps(backend: str, uses_conv: bool) -> int:
   return 1 if (backend == "cpu" and uses_conv) else 100
 
 
+def seed_keys(seed) -> tuple[jax.Array, jax.Array]:
+  """(init key, run key) of a seed; the run key is the seed's `TrainState.key`."""
+  init_key, run_key = jax.random.split(jax.random.PRNGKey(seed))
+  return init_key, run_key
+
+
+def uniform_batch(data, key: jax.Array, batch_size: int) -> dict:
+  """The default minibatch: `batch_size` indices drawn i.i.d. uniformly from the training split."""
+  idx = jax.random.randint(key, (batch_size,), 0, data["x_train"].shape[0])
+  return {"x": data["x_train"][idx], "y": data["y_train"][idx]}
+
+
 def all_finite(tree) -> jax.Array:
   return jnp.all(jnp.asarray([jnp.all(jnp.isfinite(x)) for x in jax.tree.leaves(tree)]))
 
@@ -78,7 +90,7 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
   x_example = jnp.zeros((1, *example_shape), example_dtype)
 
   def init_one(seed):
-    init_key, train_key = jax.random.split(jax.random.PRNGKey(seed))
+    init_key, train_key = seed_keys(seed)
     params, opt_state = task.init(init_key, x_example)
     return new_state(params, opt_state, train_key)
 
@@ -87,11 +99,12 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
     return jax.random.randint(batch_key, (batch_size,), 0, num_train)
 
   def step_one(state: TrainState, data, batch=None) -> tuple[TrainState, dict]:
-    """One step; the minibatch is drawn from data['x_train'] unless `batch` is given."""
-    _, task_key = jax.random.split(jax.random.fold_in(state.key, state.step))
+    """One step; the minibatch is drawn from data (the task's `sample_batch` or i.i.d. uniform
+    indices, the same as `indices_one`) unless `batch` is given (streamed input)."""
+    batch_key, task_key = jax.random.split(jax.random.fold_in(state.key, state.step))
     if batch is None:
-      idx = indices_one(state.key, state.step, data["x_train"].shape[0])
-      batch = {"x": data["x_train"][idx], "y": data["y_train"][idx]}
+      batch = (uniform_batch(data, batch_key, batch_size) if task.sample_batch is None
+               else task.sample_batch(data, state.key, batch_key, batch_size))
     batch = sharding.shard_batch(batch, mesh)
     params, opt_state, metrics = task.update(state.params, state.opt_state, batch, task_key)
     ok = (state.diverged_at < 0) & all_finite((params, metrics["loss"]))

@@ -1,4 +1,5 @@
-"""Generative tasks on the engine: VAE / beta-VAE, IWAE, GAN (minimax or non-saturating), VAE-GAN.
+"""Generative tasks on the engine: VAE / beta-VAE, IWAE, GAN (minimax or non-saturating), VAE-GAN,
+and semi-supervised M2 (Kingma et al. 2014).
 
 Each builder `(config, dataset) -> Task` checks its own fields (documented in
 experiments/configs/generative.py) and raises a one-line `ConfigError`. The losses are the
@@ -11,18 +12,18 @@ noise), so every step is a pure function of the state and the data, as for every
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
 import optax
 
-from genvdisc import objectives
+from genvdisc import objectives, semisupervised
 from genvdisc.data import Dataset
 from genvdisc.errors import ConfigError
 from genvdisc.evaluate import frechet, judge as judge_lib
 from genvdisc.evaluate.likelihood import importance_weighted_log_likelihood
-from genvdisc.models.registry import build_generative, get_generative_family
+from genvdisc.models.registry import build_generative, get_generative_family, get_model
 from genvdisc.train import optim
 from genvdisc.train.tasks import Task
 
@@ -212,6 +213,14 @@ def vae_from_config(config, dataset: Dataset) -> Task:
               images=_image_grids(config, sample, reconstruct), eval_splits=eval_splits)
 
 
+def posterior_means(config, params, x: jax.Array) -> jax.Array:
+  """E_q[z|x] of a trained VAE (config.task vae/iwae, its `params`): M1's features. [B, L]."""
+  family = get_generative_family(config.model)
+  encoder = build_generative(family.encoder, config.model, config.latent_dim,
+                             **config.model_kwargs.to_dict())
+  return encoder.apply(params["encoder"], x)[0]
+
+
 # ------------------------------------------------------------------------------------------ GAN
 def _gan_parts(config, dataset: Dataset):
   """Checks the GAN fields; returns (family, generator loss, D optimizer)."""
@@ -398,3 +407,132 @@ TASKS = {
     "gan": gan_from_config,
     "vaegan": vaegan_from_config,
 }
+
+
+# ------------------------------------------------------------------------------------------- M2
+class M2(NamedTuple):
+  """M2's networks (Kingma et al. 2014) as pure functions of params {'classifier', 'encoder',
+  'decoder'}: q(y|x) an MLP on x, q(z|x,y) an encoder on [x, onehot(y)], p(x|y,z) a decoder on
+  [z, onehot(y)]."""
+  init: Callable[[jax.Array, jax.Array], dict]
+  class_logits: Callable[[dict, jax.Array], jax.Array]              # (params, x) -> [B, K]
+  labelled_bound: Callable[[dict, jax.Array, jax.Array, jax.Array], jax.Array]  # -L(x, y): [B]
+  generate: Callable[[dict, jax.Array, jax.Array], jax.Array]      # (params, key, y) -> E[x|y,z]
+
+
+def m2_networks(config, dataset: Dataset) -> M2:
+  """M2 for config.model ('mlp'), latent_dim, likelihood, model_kwargs and
+  classifier_hidden_sizes, on `dataset` (images or tabular features, e.g. M1's latents)."""
+  family = get_generative_family(config.model)
+  if family.encoder is None:
+    raise ConfigError(f"config.model={config.model!r} has no encoder; use 'mlp' for M2")
+  _require(config.likelihood in LIKELIHOODS, "likelihood", config.likelihood,
+           " or ".join(LIKELIHOODS))
+  _require(config.latent_dim >= 1, "latent_dim", config.latent_dim, "an integer >= 1, e.g. 16")
+  num_classes, latent = dataset.num_classes, config.latent_dim
+  likelihood = Likelihood(config.likelihood, dataset.example_shape[-1])
+  out_shape = (*dataset.example_shape[:-1], dataset.example_shape[-1] * likelihood.out_per_pixel)
+  kwargs = config.model_kwargs.to_dict()
+  encoder = build_generative(family.encoder, config.model, latent, **kwargs)
+  decoder = build_generative(family.decoder, config.model, out_shape, **kwargs)
+  classifier = get_model("mlp", num_classes, hidden_sizes=tuple(config.classifier_hidden_sizes))
+  with_label = lambda a, y: jnp.concatenate(
+      [a.reshape(a.shape[0], -1), jax.nn.one_hot(y, num_classes, dtype=a.dtype)], axis=-1)
+
+  def init(key, x_example):
+    k_cls, k_enc, k_dec = jax.random.split(key, 3)
+    y = jnp.zeros((x_example.shape[0],), jnp.int32)
+    return {"classifier": classifier.init(k_cls, x_example),
+            "encoder": encoder.init(k_enc, with_label(x_example, y)),
+            "decoder": decoder.init(k_dec, with_label(jnp.zeros((x_example.shape[0], latent)), y))}
+
+  def labelled_bound(params, x, y, key):
+    mean, logvar = encoder.apply(params["encoder"], with_label(x, y))
+    z = mean + jnp.exp(0.5 * logvar) * jax.random.normal(key, mean.shape)
+    log_px = likelihood.log_prob(decoder.apply(params["decoder"], with_label(z, y)), x)
+    return objectives.m2_labelled_bound(log_px, -jnp.log(num_classes),
+                                        objectives.gaussian_kl_to_standard(mean, logvar))
+
+  def generate(params, key, y):
+    z = jax.random.normal(key, (y.shape[0], latent))
+    return likelihood.mean(decoder.apply(params["decoder"], with_label(z, y)))
+
+  return M2(init=init, class_logits=lambda params, x: classifier.apply(params["classifier"], x),
+            labelled_bound=labelled_bound, generate=generate)
+
+
+def m2_from_config(config, dataset: Dataset) -> Task:
+  """Semi-supervised M2 (Kingma et al. 2014): each seed keeps the labels of `num_labels` training
+  examples (`semisupervised.labelled_subset` of its run key, n / K per class) and uses every
+  training image unlabelled. Minimises `objectives.m2_loss` on a batch of `batch_size` images
+  from the whole training split (the unlabelled term) and one of `labelled_batch_size` of the
+  seed's labelled examples per step, classifier_weight = alpha / N. Dynamic binarisation feeds
+  the Bernoulli decoder; q(y|x) sees x itself. Metrics (test split): `accuracy` and
+  `class_loss` of q(y|x), `bound` = -U(x) in nats."""
+  m2 = m2_networks(config, dataset)
+  num_labels = config.num_labels
+  semisupervised.check_num_labels(dataset.y_train, dataset.num_classes, num_labels)
+  _require(config.labelled_batch_size >= 1, "labelled_batch_size", config.labelled_batch_size,
+           "an integer >= 1, e.g. 50")
+  _require(config.classifier_weight >= 0, "classifier_weight", config.classifier_weight,
+           "a value >= 0 (alpha / N; the paper's 0.1)")
+  binarize = config.likelihood == "bernoulli" and config.binarize == "dynamic"
+  num_classes, labelled_fraction = dataset.num_classes, num_labels / dataset.num_train
+  optimizer = optim.from_config(config, config.learning_rate)
+
+  def init(key, x_example):
+    params = m2.init(key, x_example)
+    return params, optimizer.init(params)
+
+  def observe(x, key):
+    return jax.random.bernoulli(key, x).astype(x.dtype) if binarize else x
+
+  def bounds_per_class(params, x, key):
+    """-L(x, y) for all K classes at once (x tiled K times): [B, K]."""
+    b = x.shape[0]
+    ys = jnp.repeat(jnp.arange(num_classes), b)
+    x_tiled = jnp.tile(x, (num_classes,) + (1,) * (x.ndim - 1))
+    return m2.labelled_bound(params, x_tiled, ys, key).reshape(num_classes, b).T
+
+  def loss_fn(params, batch, key):
+    k_bin_l, k_bin_u, k_l, k_u = jax.random.split(key, 4)
+    x_l, y_l = batch["x_labelled"], batch["y_labelled"]
+    labelled = m2.labelled_bound(params, observe(x_l, k_bin_l), y_l, k_l)
+    unlabelled = objectives.m2_unlabelled_bound(
+        bounds_per_class(params, observe(batch["x"], k_bin_u), k_u),
+        m2.class_logits(params, batch["x"]))
+    log_q = jnp.take_along_axis(jax.nn.log_softmax(m2.class_logits(params, x_l)), y_l[:, None],
+                                axis=1)[:, 0]
+    loss = objectives.m2_loss(labelled, unlabelled, log_q, labelled_fraction,
+                              config.classifier_weight)
+    return loss, {"loss": loss, "labelled_bound": jnp.mean(labelled),
+                  "unlabelled_bound": jnp.mean(unlabelled), "class_loss": -jnp.mean(log_q)}
+
+  def update(params, opt_state, batch, key):
+    grads, metrics = jax.grad(loss_fn, has_aux=True)(params, batch, key)
+    updates, opt_state = optimizer.update(grads, opt_state, params)
+    return optax.apply_updates(params, updates), opt_state, metrics
+
+  def sample_batch(data, run_key, key, batch_size):
+    """`batch_size` images i.i.d. from the whole training split, `labelled_batch_size` from the
+    seed's labelled examples (both with replacement)."""
+    k_u, k_l = jax.random.split(key)
+    labelled = semisupervised.labelled_subset(run_key, data["y_train"], num_classes, num_labels)
+    u = jax.random.randint(k_u, (batch_size,), 0, data["x_train"].shape[0])
+    l = labelled[jax.random.randint(k_l, (config.labelled_batch_size,), 0, num_labels)]
+    return {"x": data["x_train"][u], "y": data["y_train"][u],
+            "x_labelled": data["x_train"][l], "y_labelled": data["y_train"][l]}
+
+  def eval_metrics(params, batch, key):
+    k_bin, k_z = jax.random.split(key)
+    logits = m2.class_logits(params, batch["x"])
+    bound = objectives.m2_unlabelled_bound(
+        bounds_per_class(params, observe(batch["x"], k_bin), k_z), logits)
+    return {"accuracy": objectives.accuracy(logits, batch["y"]),
+            "class_loss": objectives.softmax_cross_entropy(logits, batch["y"]), "bound": bound}
+
+  return Task(init=init, update=update, eval_metrics=eval_metrics, eval_splits=("test",),
+              sample_batch=sample_batch)
+
+
+TASKS["m2"] = m2_from_config

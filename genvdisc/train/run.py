@@ -92,16 +92,20 @@ class Experiment:
             for g in self.groups]
 
 
-def make_train(config) -> Experiment:
+def make_train(config, dataset: data_lib.Dataset | None = None) -> Experiment:
   """Validates `config` against its dataset and devices and builds its seed groups and jitted
   trainer: `make_train(config).trainer.train_chunk(state, data, n)` runs n steps of every seed
   of a group (see `engine.make_trainer`). Nothing is written anywhere.
+
+  dataset: trains on this instead of `data.load(config.dataset)` (e.g. a labelled subset, or
+  learned features); the caller names it in the workdir and keeps it a function of the config.
   """
   seeds = config_lib.validate(config)
-  dataset = data_lib.load(config.dataset, split_seed=config.get("split_seed", 0),
-                          data_dir=config.get("data_dir") or None,
-                          max_length=config.get("max_length", 256),
-                          stream=config.get("input", "device") == "stream")
+  if dataset is None:
+    dataset = data_lib.load(config.dataset, split_seed=config.get("split_seed", 0),
+                            data_dir=config.get("data_dir") or None,
+                            max_length=config.get("max_length", 256),
+                            stream=config.get("input", "device") == "stream")
   config_lib.check_fits_dataset(config, dataset)
   task = tasks.from_config(config, dataset)
   mesh = sharding.make_mesh(seed=config.mesh.seed, data=config.mesh.data)
@@ -115,13 +119,15 @@ def make_train(config) -> Experiment:
                     engine.seed_groups(seeds, sharding.group_width(config.seed_group, mesh)))
 
 
-def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False) -> dict:
+def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
+                       dataset: data_lib.Dataset | None = None) -> dict:
   """Trains every seed of `config` in `workdir` (resuming if possible) and returns results.json.
 
   overwrite: discard whatever run `workdir` holds (checkpoints, results) and start afresh.
+  dataset: as in `make_train`.
   Raises `Preempted` after SIGTERM/SIGINT (checkpoint saved; rerun to resume).
   """
-  experiment = make_train(config)
+  experiment = make_train(config, dataset)
   log = log if distributed.is_primary() else (lambda line: None)
   stored = _claim_workdir(workdir, config, overwrite)
   if stored is not None:
@@ -174,9 +180,10 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False)
   return results
 
 
-def restore_states(config, workdir: str, step: int | None = None) -> list:
+def restore_states(config, workdir: str, step: int | None = None,
+                   dataset: data_lib.Dataset | None = None) -> list:
   """The seed-group train states saved in `workdir` at `step` (default: the newest)."""
-  experiment = make_train(config)
+  experiment = make_train(config, dataset)
   checkpointer = Checkpointer(os.path.join(workdir, CHECKPOINT_DIR), config.keep_checkpoints)
   try:
     step = checkpointer.latest_step() if step is None else step
@@ -185,6 +192,14 @@ def restore_states(config, workdir: str, step: int | None = None) -> list:
     return checkpointer.restore(step, {"groups": experiment.init_states()})["groups"]
   finally:
     checkpointer.close()
+
+
+def restore_seed_params(config, workdir: str, dataset: data_lib.Dataset | None = None) -> dict:
+  """{seed: params} of the newest checkpoint in `workdir` (padded repeats dropped)."""
+  experiment = make_train(config, dataset)
+  states = restore_states(config, workdir, dataset=dataset)
+  return {seed: jax.tree.map(lambda a: a[slot], states[g].params)
+          for g, slot, seed in _seed_slots(experiment)}
 
 
 def _restore(checkpointer: Checkpointer, states: list, config, workdir: str, log):

@@ -41,6 +41,9 @@ class Task:
   images(params, data, key) -> {name: [N, H, W, C] in [0, 1]}: optional picture grids (samples,
     reconstructions) that `train.run` writes as PNG at checkpoints and at the end.
   eval_splits: the splits `eval_metrics` is averaged over (drop 'train' when it is costly).
+  sample_batch(data, run_key, key, batch_size) -> batch: optional minibatch sampler replacing the
+    engine's i.i.d. uniform one (`engine.uniform_batch`), e.g. M2's labelled + unlabelled batches;
+    run_key is the seed's constant key (`engine.seed_keys`), key the step's.
   """
   init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
   update: Callable[[Any, Any, Batch, jax.Array], tuple[Any, Any, Metrics]]
@@ -49,14 +52,25 @@ class Task:
   dataset_metrics: Callable[[Any, dict, jax.Array], Metrics] | None = None
   images: Callable[[Any, dict, jax.Array], dict[str, jax.Array]] | None = None
   eval_splits: tuple[str, ...] = ("train", "test")
+  sample_batch: Callable[[dict, jax.Array, jax.Array, int], Batch] | None = None
+
+
+def random_shift(x: jax.Array, key: jax.Array, max_shift: int) -> jax.Array:
+  """Images [B, H, W, C], each translated by its own (dy, dx) ~ U{-s..s}^2, s = max_shift, with
+  zeros shifted in."""
+  shifts = jax.random.randint(key, (x.shape[0], 2), 0, 2 * max_shift + 1)
+  padded = jnp.pad(x, ((0, 0), (max_shift, max_shift), (max_shift, max_shift), (0, 0)))
+  crop = lambda image, s: jax.lax.dynamic_slice(image, (s[0], s[1], 0), x.shape[1:])
+  return jax.vmap(crop)(padded, shifts)
 
 
 def classification(model: Model, data_loss: str, optimizer: optax.GradientTransformation,
-                   C: float, num_train: int, uses_conv: bool = False) -> Task:
+                   C: float, num_train: int, uses_conv: bool = False, max_shift: int = 0) -> Task:
   """Supervised classification: minimise mean_i l(f(x_i), y_i) + ||W||^2 / (2 C n).
 
   l is `objectives.DATA_LOSSES[data_loss]` (softmax cross-entropy or the Crammer–Singer hinge);
-  the L2 term is `objectives.l2_penalty` (off for C <= 0).
+  the L2 term is `objectives.l2_penalty` (off for C <= 0). max_shift > 0: classic augmentation,
+  every training image shifted by `random_shift` with the step's key.
   """
   per_example_loss = objectives.DATA_LOSSES[data_loss]
 
@@ -70,7 +84,8 @@ def classification(model: Model, data_loss: str, optimizer: optax.GradientTransf
     return total, {"loss": total, "data_loss": data_term}
 
   def update(params, opt_state, batch, key):
-    del key  # deterministic objective
+    if max_shift:
+      batch = {**batch, "x": random_shift(batch["x"], key, max_shift)}
     grads, metrics = jax.grad(loss_fn, has_aux=True)(params, batch)
     updates, opt_state = optimizer.update(grads, opt_state, params)
     return optax.apply_updates(params, updates), opt_state, metrics
@@ -97,10 +112,14 @@ def classification_from_config(config, dataset: Dataset) -> Task:
     raise ConfigError(f"model {config.model!r} needs {' or '.join(spec.input_kinds)} inputs but "
                       f"dataset {dataset.name!r} is {dataset.kind} {dataset.example_shape}; "
                       "pick another config.model, e.g. 'mlp'")
+  max_shift = config.get("random_shift", 0)
+  if max_shift < 0 or (max_shift and dataset.kind != "image"):
+    raise ConfigError(f"config.random_shift={max_shift!r} is invalid; use 0, or pixels >= 1 "
+                      "with an image dataset")
   model = get_model(config.model, dataset.num_classes, **config.model_kwargs.to_dict())
   optimizer = optim.from_config(config)
   return classification(model, config.objective, optimizer, config.get("C", 0.0),
-                        dataset.num_train, uses_conv=spec.uses_conv)
+                        dataset.num_train, uses_conv=spec.uses_conv, max_shift=max_shift)
 
 
 # config.task -> builder(config, dataset) -> Task. Builders check their own fields.
