@@ -8,6 +8,7 @@ the two differ only in how the steps are run.
 
 from __future__ import annotations
 
+import functools
 import importlib
 
 import jax
@@ -22,15 +23,20 @@ from genvdisc.models import get_spec
 from genvdisc.train import optim
 
 
-def engine_batches(seed: int, steps: int, batch_size: int, num_train: int) -> np.ndarray:
-  """The minibatch indices `[steps, batch_size]` that `genvdisc.train.engine` draws for `seed`:
-  step t of a seed with train key k uses randint(split(fold_in(k, t))[0], ...)."""
+@functools.partial(jax.jit, static_argnums=(1, 2, 3))
+def _engine_batches(seed, steps: int, batch_size: int, num_train: int) -> jax.Array:
   train_key = jax.random.split(jax.random.PRNGKey(seed))[1]
 
   def one(t):
     batch_key = jax.random.split(jax.random.fold_in(train_key, t))[0]
     return jax.random.randint(batch_key, (batch_size,), 0, num_train)
-  return np.asarray(jax.jit(jax.vmap(one))(jnp.arange(steps)))
+  return jax.vmap(one)(jnp.arange(steps))
+
+
+def engine_batches(seed: int, steps: int, batch_size: int, num_train: int) -> np.ndarray:
+  """The minibatch indices `[steps, batch_size]` that `genvdisc.train.engine` draws for `seed`:
+  step t of a seed with train key k uses randint(split(fold_in(k, t))[0], ...)."""
+  return np.asarray(_engine_batches(seed, steps, batch_size, num_train))
 
 
 def engine_init_key(seed: int) -> jax.Array:
@@ -48,7 +54,7 @@ def train(name: str, seed: int, block_steps: int, repeats: int) -> tuple[Stat, f
   config, dataset = config_and_data(name)
   model = get_spec(config.model).build(num_classes=dataset.num_classes,
                                        **config.model_kwargs.to_dict())
-  params = model.init(engine_init_key(seed), jnp.zeros((1, *dataset.example_shape)))["params"]
+  params = jax.jit(model.init)(engine_init_key(seed), jnp.zeros((1, *dataset.example_shape)))["params"]
   state = train_state.TrainState.create(apply_fn=model.apply, params=params,
                                         tx=optim.from_config(config))
 

@@ -7,7 +7,6 @@ seed groups (seeds 0..S-1) are trained one after the other with the same compile
 
 from __future__ import annotations
 
-import functools
 import importlib
 
 import jax
@@ -18,16 +17,23 @@ from genvdisc.train import run
 LINEAR = ("logreg_digits", "svm_digits")
 
 
-@functools.lru_cache(maxsize=None)
+_TRAINERS: dict = {}
+
+
 def experiment(name: str, seeds: int, group: int, chunk: int = -1) -> run.Experiment:
-  """`make_train` of experiments/configs/<name>.py with seeds 0..seeds-1 in groups of `group`
-  (cached, so sections share compiled trainers)."""
+  """`make_train` of experiments/configs/<name>.py with seeds 0..seeds-1 in groups of `group`.
+
+  The jitted trainer depends on the group width only, so every section reuses one per
+  (config, width, chunk) and nothing is compiled twice.
+  """
   config = importlib.import_module(f"experiments.configs.{name}").get_config()
   config.seeds = ",".join(str(s) for s in range(seeds))
   config.seed_group = group
   config.eval_every = 0
   config.chunk_steps = chunk
-  return run.make_train(config)
+  exp = run.make_train(config)
+  exp.trainer = _TRAINERS.setdefault((name, group, chunk), exp.trainer)
+  return exp
 
 
 class Runs:

@@ -55,7 +55,7 @@ SUITES = {
 def quick(suite: Suite) -> Suite:
   """The same sections at tiny sizes, for smoke tests (the numbers mean nothing)."""
   return dataclasses.replace(
-      suite, repeats=2, seed_configs=("logreg_digits", "cnn_mnist1d"), seed_counts=(1, 2),
-      sequential_max=2, seed_steps={"logreg_digits": 4, "cnn_mnist1d": 4}, compare_seeds=2,
+      suite, repeats=2, seed_configs=("mlp_mnist1d",), seed_counts=(1, 2), sequential_max=2,
+      seed_steps={"mlp_mnist1d": 4}, compare_configs=("mlp_mnist1d",), compare_seeds=2,
       compare_steps=4, sklearn_seeds=(2,) * bool(suite.sklearn_seeds),
-      flops_configs=("cnn_mnist1d",), flops_seeds=(1,), flops_steps=4, matmul_size=128, chunk=2)
+      flops_configs=("mlp_mnist1d",), flops_seeds=(1,), flops_steps=4, matmul_size=128, chunk=2)
