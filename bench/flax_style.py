@@ -54,7 +54,8 @@ def train(name: str, seed: int, block_steps: int, repeats: int) -> tuple[Stat, f
   config, dataset = config_and_data(name)
   model = get_spec(config.model).build(num_classes=dataset.num_classes,
                                        **config.model_kwargs.to_dict())
-  params = jax.jit(model.init)(engine_init_key(seed), jnp.zeros((1, *dataset.example_shape)))["params"]
+  x_example = jnp.zeros((1, *dataset.example_shape))
+  params = jax.jit(model.init)(engine_init_key(seed), x_example)["params"]
   state = train_state.TrainState.create(apply_fn=model.apply, params=params,
                                         tx=optim.from_config(config))
 

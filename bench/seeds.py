@@ -70,16 +70,16 @@ def scaling(name: str, suite) -> tuple[str, dict[int, float]]:
   sequential = Runs(experiment(name, suite.sequential_max, 1, suite.chunk))
   rows, ratios = [], {}
   for s in suite.seed_counts:
-    if s <= suite.sequential_max:
-      seq = sequential.timed(steps, suite.repeats, groups=s)
+    seq = sequential.timed(steps, suite.repeats, groups=s) if s <= suite.sequential_max else None
     # S = 1 vmapped is the same trainer (seed_group = 1) as the sequential runs.
-    vmapped = seq if s == 1 else Runs(experiment(name, s, s, suite.chunk)).timed(steps, suite.repeats)
+    vmapped = seq if s == 1 else Runs(experiment(name, s, s, suite.chunk)).timed(steps,
+                                                                                suite.repeats)
     row = [s, vmapped, vmapped.rate(s * steps)]
-    if s <= suite.sequential_max:
+    if seq is None:
+      row += ["-", "-", "-"]
+    else:
       ratios[s] = seq.median / vmapped.median
       row += [seq, seq.rate(s * steps), f"{ratios[s]:.2f}×"]
-    else:
-      row += ["-", "-", "-"]
     rows.append(row)
   header = ["S", "vmapped s", "vmapped seeds·steps/s", "sequential s", "sequential seeds·steps/s",
             "vmapped / sequential"]
