@@ -1,15 +1,19 @@
 """Seed scaling: S seeds vmapped in one seed group against the same S runs one after another.
 
 Both sides run the real engine (`make_train` on the experiment configs, fewer steps): vmapped
-is one trainer with `seed_group = S`; sequential is one trainer with `seed_group = 1` whose S
-seed groups (seeds 0..S-1) are trained one after the other with the same compiled function.
+is one trainer with `seed_group = S`; sequential is one trainer with `seed_group = 1` whose
+seed groups (seeds 0, 1, ...) are trained one after the other with the same compiled function.
+A repeat of the sequential side times `sequential_max` runs in a row, and the time of the
+first S of them is that repeat's figure for S.
 """
 
 from __future__ import annotations
 
 import importlib
+import time
 
 import jax
+import numpy as np
 
 from bench.report import Section, Stat, Target, fmt, table, time_it
 from genvdisc.train import run
@@ -47,14 +51,30 @@ class Runs:
 
   def train(self, steps: int, groups: int | None = None) -> None:
     for i in range(len(self.states) if groups is None else groups):
-      for start in range(0, steps, self.exp.chunk_steps):
-        n = min(self.exp.chunk_steps, steps - start)
-        self.states[i], _ = self.exp.trainer.train_chunk(self.states[i], self.data, n)
+      self._train_group(i, steps)
     jax.block_until_ready(self.states)
+
+  def _train_group(self, i: int, steps: int) -> None:
+    for start in range(0, steps, self.exp.chunk_steps):
+      n = min(self.exp.chunk_steps, steps - start)
+      self.states[i], _ = self.exp.trainer.train_chunk(self.states[i], self.data, n)
 
   def timed(self, steps: int, repeats: int, groups: int | None = None) -> Stat:
     """Seconds per `steps` steps of the groups (median of repeats after a warm-up)."""
     return time_it(lambda: self.train(steps, groups), repeats)
+
+  def one_after_another(self, steps: int, repeats: int) -> np.ndarray:
+    """`[repeats, groups]`: seconds from the start of a repeat until the end of each group's run
+    of `steps` steps, the groups trained one after another (after a warm-up run of group 0)."""
+    self.train(steps, groups=1)
+    seconds = np.zeros((repeats, len(self.states)))
+    for r in range(repeats):
+      start = time.perf_counter()
+      for i in range(len(self.states)):
+        self._train_group(i, steps)
+        jax.block_until_ready(self.states[i])
+        seconds[r, i] = time.perf_counter() - start
+    return seconds
 
   def test_accuracy(self) -> list[float]:
     """Test accuracy of every real seed, in seed order."""
@@ -67,10 +87,11 @@ class Runs:
 def scaling(name: str, suite) -> tuple[str, dict[int, float]]:
   """The markdown table of one config and {S: vmapped / sequential seeds·steps/s}."""
   steps = suite.seed_steps[name]
-  sequential = Runs(experiment(name, suite.sequential_max, 1, suite.chunk))
+  sequential = Runs(experiment(name, suite.sequential_max, 1, suite.chunk)).one_after_another(
+      steps, suite.repeats)
   rows, ratios = [], {}
   for s in suite.seed_counts:
-    seq = sequential.timed(steps, suite.repeats, groups=s) if s <= suite.sequential_max else None
+    seq = Stat.of(sequential[:, s - 1]) if s <= suite.sequential_max else None
     # S = 1 vmapped is the same trainer (seed_group = 1) as the sequential runs.
     vmapped = seq if s == 1 else Runs(experiment(name, s, s, suite.chunk)).timed(steps,
                                                                                 suite.repeats)
@@ -100,6 +121,7 @@ def sections(suite) -> list[Section]:
                             f"{fmt(ratios[32])}×", ratios[32] >= 10))
   intro = ("Wall time of S runs of `steps` steps each (median [min–max] of "
            f"{suite.repeats} repeats after a warm-up call that compiles), and seeds·steps/s = "
-           "S × steps / wall time. Vmapped: one `seed_group = S` trainer; sequential: the S runs "
-           "one after another with the compiled `seed_group = 1` trainer.")
+           "S × steps / wall time. Vmapped: one `seed_group = S` trainer; sequential: runs one "
+           "after another (each waited for) with the compiled `seed_group = 1` trainer, "
+           f"{suite.sequential_max} in a row per repeat, the first S of them timed for S.")
   return [Section("Seed scaling", "\n\n".join([intro] + texts), tuple(targets))]

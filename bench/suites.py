@@ -40,7 +40,7 @@ SUITES = {
         seed_steps={"logreg_digits": 200, "svm_digits": 200, "mlp_mnist1d": 100,
                     "cnn_mnist1d": 50, "vae_digits": 100},
         compare_configs=_COMPARE_CONFIGS, compare_seeds=16, compare_steps=300, sklearn_seeds=(1, 32), torch=True,
-        flops_configs=_FLOPS_CONFIGS, flops_seeds=(1, 16), flops_steps=100, matmul_size=2048),
+        flops_configs=_FLOPS_CONFIGS, flops_seeds=(1, 16), flops_steps=20, matmul_size=2048),
     "gpu": Suite(
         name="gpu", repeats=5, seed_configs=_SEED_CONFIGS, seed_counts=(1, 8, 32, 64, 256),
         sequential_max=32,
