@@ -4,7 +4,7 @@ MNIST-1D CNN, both convolution lowerings).
   python -m bench.chunk [--repeats=5]
 
 This is the measurement behind `genvdisc.train.engine.default_chunk_steps` and
-`CNN1D.conv_impl='auto'`. Run it with nothing else on the machine; it prints the median
+the `CNN1D.conv_impl` note. Run it with nothing else on the machine; it prints the median
 (min-max) over repeats after one warm-up call.
 """
 

@@ -3,7 +3,8 @@
 FLOPs per step come from XLA's cost analysis of the compiled one-step `train_chunk` (forward,
 backward, optimizer, batch gather; at the seed-group width S); achieved FLOP/s = that x steps/s
 measured with the config's default chunk length. The peak is an n x n float32 matmul
-(2 n^3 FLOPs) timed in the same process.
+(2 n^3 FLOPs) timed in the same process, at JAX's default precision like the training steps
+(on NVIDIA GPUs that lets float32 matmuls use TF32).
 """
 
 from __future__ import annotations

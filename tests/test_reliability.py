@@ -219,7 +219,7 @@ TRAIN_SIZES = {"iris": 112, "digits": 1347, "mnist1d": 4000}
 
 def expected_error(c) -> bool:
   """An oracle written from the documented rules, independently of genvdisc/config.py."""
-  chunk = c["chunk_steps"] if c["chunk_steps"] != -1 else (1 if c["model"] == "lenet" else 100)
+  chunk = c["chunk_steps"] if c["chunk_steps"] != -1 else (1 if c["model"] in ("lenet", "cnn1d") else 100)
   seeds = c["seeds"].split(",")
   return (c["model"] == "resnet" or c["dataset"] == "mnist2d" or c["objective"] == "mse"
           or c["optimizer"] == "lbfgs" or c["learning_rate"] <= 0 or c["batch_size"] < 1

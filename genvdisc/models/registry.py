@@ -51,8 +51,7 @@ MODELS: dict[str, ModelSpec] = {
     "linear_svm": ModelSpec(linear.Linear, objectives=("hinge",)),
     "mlp": ModelSpec(mlp.MLP),
     "lenet": ModelSpec(cnn.LeNet, input_kinds=("image",), uses_conv=True),
-    # cnn1d's convolutions are im2col matmuls on CPU by default (CNN1D.conv_impl), so it scans.
-    "cnn1d": ModelSpec(cnn.CNN1D, input_kinds=("sequence",)),
+    "cnn1d": ModelSpec(cnn.CNN1D, input_kinds=("sequence",), uses_conv=True),
     "rnn": ModelSpec(rnn.RNNClassifier, input_kinds=("sequence", "image")),
     "transformer": ModelSpec(transformer.Transformer, input_kinds=("sequence", "image", "tokens")),
 }
