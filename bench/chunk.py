@@ -1,9 +1,11 @@
-"""Measures seed-steps/s of the engine's train_chunk at several chunk lengths.
+"""Measures seed-steps/s of the engine's train_chunk at several chunk lengths (and, for the
+MNIST-1D CNN, both convolution lowerings).
 
   python -m bench.chunk [--repeats=5]
 
-This is the measurement behind `genvdisc.train.engine.default_chunk_steps`. Run it with nothing
-else on the machine; it prints the median (min-max) over repeats after one warm-up call.
+This is the measurement behind `genvdisc.train.engine.default_chunk_steps` and
+the `CNN1D.conv_impl` note. Run it with nothing else on the machine; it prints the median
+(min-max) over repeats after one warm-up call.
 """
 
 import time
@@ -40,12 +42,17 @@ def measure(config, chunk: int, steps: int, repeats: int) -> list[float]:
 def main(argv):
   del argv
   print(f"backend={jax.default_backend()} devices={jax.device_count()} jax={jax.__version__}")
-  print("| config | seeds | chunk | seed-steps/s median (min-max) |\n|---|---|---|---|")
-  for module in (mlp_digits, mlp_mnist1d, cnn_mnist1d):
+  print("| config | model_kwargs | seeds | chunk | seed-steps/s median (min-max) |\n"
+        "|---|---|---|---|---|")
+  settings = [(mlp_digits, {}), (mlp_mnist1d, {}), (cnn_mnist1d, {"conv_impl": "xla"}),
+              (cnn_mnist1d, {"conv_impl": "im2col"})]
+  for module, model_kwargs in settings:
     for chunk in (1, 10, 100):
-      rates = measure(module.get_config(), chunk, FLAGS.steps, FLAGS.repeats)
-      print(f"| {module.__name__.split('.')[-1]} | 5 | {chunk} | {np.median(rates):.0f} "
-            f"({min(rates):.0f}-{max(rates):.0f}) |", flush=True)
+      config = module.get_config()
+      config.model_kwargs.update(model_kwargs)
+      rates = measure(config, chunk, FLAGS.steps, FLAGS.repeats)
+      print(f"| {module.__name__.split('.')[-1]} | {model_kwargs or ''} | 5 | {chunk} | "
+            f"{np.median(rates):.0f} ({min(rates):.0f}-{max(rates):.0f}) |", flush=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 from typing import Sequence
 
 import flax.linen as nn
+import jax
 import jax.numpy as jnp
+
+from genvdisc.errors import ConfigError
 
 
 class LeNet(nn.Module):
@@ -32,20 +35,47 @@ class LeNet(nn.Module):
     return nn.Dense(self.num_classes)(h)
 
 
+def im2col_conv1d(lhs, rhs, window_strides, padding, **unused):
+  """`lax.conv_general_dilated` for `[N, W, C]` x `[K, C, O]` (no dilation, no groups) as one
+  matmul: patches `[N, W', K*C]` @ `rhs.reshape(K*C, O)`. Under vmap over seeds this is a batched
+  matmul, where XLA makes a convolution with per-seed kernels a grouped convolution.
+  """
+  del unused
+  (stride,), ((low, high),) = window_strides, padding
+  k, c, o = rhs.shape
+  padded = jnp.pad(lhs, ((0, 0), (low, high), (0, 0)))
+  width = (padded.shape[1] - k) // stride + 1
+  patches = jnp.concatenate([padded[:, j:j + stride * (width - 1) + 1:stride] for j in range(k)],
+                            axis=-1)
+  return patches @ rhs.reshape(k * c, o)
+
+
+CONV_IMPLS = {"xla": jax.lax.conv_general_dilated, "im2col": im2col_conv1d}
+
+
 class CNN1D(nn.Module):
   """The MNIST-1D paper's CNN, for `[batch, time, features]` signals.
 
   3 x [Conv1d(channels, kernel k, stride 2, padding 1) -> ReLU] with kernels (5, 3, 3), then
   flatten and Dense(num_classes). On length 40 the maps are 19, 10, 5 long, so the linear
   layer sees 25 x 5 = 125 inputs, as in the paper's PyTorch `ConvBase`.
+  conv_impl: 'xla' (`lax.conv_general_dilated`) or 'im2col' (`im2col_conv1d`), same params and
+  outputs to float rounding. On CPU im2col in 100-step scan chunks (set config.chunk_steps=100)
+  trains faster than XLA convolutions at chunk 1 (README, Chunks), but its rounding differs
+  between 1 and 4 devices by more than the tests allow, so 'xla' stays the default.
   """
   num_classes: int
   channels: int = 25
   kernel_sizes: Sequence[int] = (5, 3, 3)
+  conv_impl: str = "xla"
 
   @nn.compact
   def __call__(self, x: jnp.ndarray) -> jnp.ndarray:
+    if self.conv_impl not in CONV_IMPLS:
+      raise ConfigError(f"config.model_kwargs.conv_impl={self.conv_impl!r} is invalid; use "
+                        f"{' or '.join(map(repr, CONV_IMPLS))}")
     h = x
     for k in self.kernel_sizes:
-      h = nn.relu(nn.Conv(self.channels, (k,), strides=(2,), padding=[(1, 1)])(h))
+      h = nn.relu(nn.Conv(self.channels, (k,), strides=(2,), padding=[(1, 1)],
+                          conv_general_dilated=CONV_IMPLS[self.conv_impl])(h))
     return nn.Dense(self.num_classes)(h.reshape(h.shape[0], -1))

@@ -1,0 +1,61 @@
+"""The suites: what each section measures, and how long, on each kind of machine.
+
+Sizes are chosen so that the full cpu suite takes under 10 minutes on an idle 2-core CPU and
+the gpu suite under 8 minutes on one H100; `--quick` shrinks either to a smoke test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Suite:
+  name: str                            # cpu | gpu: the BENCHMARKS.md block it writes
+  repeats: int                         # timed repeats per figure (after one warm-up call)
+  seed_configs: tuple[str, ...]        # experiments/configs of the seed-scaling section
+  seed_counts: tuple[int, ...]         # vmapped seed-group widths S
+  sequential_max: int                  # sequential runs are measured for S up to this
+  seed_steps: dict                     # config -> steps per run in the seed-scaling section
+  compare_configs: tuple[str, ...]     # configs of the flax-style / PyTorch comparison
+  compare_seeds: int                   # engine seeds vmapped there
+  compare_steps: int                   # steps per timed block there; accuracy after (repeats + 1) blocks
+  sklearn_seeds: tuple[int, ...]       # random training subsets fitted (empty: no sklearn section)
+  torch: bool                          # PyTorch section
+  flops_configs: tuple[str, ...]       # configs whose training step FLOP/s is measured
+  flops_seeds: tuple[int, ...]         # seed-group widths of the FLOP/s section
+  flops_steps: int                     # steps per timed repeat there
+  matmul_size: int                     # n of the n x n float32 matmul that measures the peak
+  chunk: int = -1                      # config.chunk_steps (-1: the engine's per-backend default)
+
+
+_SEED_CONFIGS = ("logreg_digits", "svm_digits", "mlp_mnist1d", "cnn_mnist1d", "vae_digits")
+_COMPARE_CONFIGS = ("mlp_mnist1d", "cnn_mnist1d")
+_FLOPS_CONFIGS = ("cnn_mnist1d", "transformer_mnist1d")
+
+SUITES = {
+    "cpu": Suite(
+        name="cpu", repeats=5, seed_configs=_SEED_CONFIGS, seed_counts=(1, 2, 4, 8, 16, 32),
+        sequential_max=32,
+        seed_steps={"logreg_digits": 200, "svm_digits": 200, "mlp_mnist1d": 100,
+                    "cnn_mnist1d": 50, "vae_digits": 100},
+        compare_configs=_COMPARE_CONFIGS, compare_seeds=16, compare_steps=300, sklearn_seeds=(1, 32), torch=True,
+        flops_configs=_FLOPS_CONFIGS, flops_seeds=(1, 16), flops_steps=20, matmul_size=2048),
+    "gpu": Suite(
+        name="gpu", repeats=5, seed_configs=_SEED_CONFIGS, seed_counts=(1, 8, 32, 64, 256),
+        sequential_max=32,
+        seed_steps={"logreg_digits": 500, "svm_digits": 500, "mlp_mnist1d": 500,
+                    "cnn_mnist1d": 500, "vae_digits": 500},
+        compare_configs=_COMPARE_CONFIGS, compare_seeds=16, compare_steps=500, sklearn_seeds=(), torch=False,
+        flops_configs=_FLOPS_CONFIGS, flops_seeds=(1, 32, 256), flops_steps=500,
+        matmul_size=8192),
+}
+
+
+def quick(suite: Suite) -> Suite:
+  """The same sections at tiny sizes, for smoke tests (the numbers mean nothing)."""
+  return dataclasses.replace(
+      suite, repeats=2, seed_configs=("mlp_mnist1d",), seed_counts=(1, 2), sequential_max=2,
+      seed_steps={"mlp_mnist1d": 4}, compare_configs=("mlp_mnist1d",), compare_seeds=2,
+      compare_steps=4, sklearn_seeds=(2,) * bool(suite.sklearn_seeds),
+      flops_configs=("mlp_mnist1d",), flops_seeds=(1,), flops_steps=4, matmul_size=128, chunk=2)
