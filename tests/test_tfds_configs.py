@@ -20,7 +20,7 @@ from tests.conftest import ROOT, shrunk_config
 TFDS_CONFIGS = sorted(
     p.stem for p in pathlib.Path(ROOT, "experiments", "configs").glob("*.py")
     if p.stem not in ("__init__", "default", "generative", "ngjordan")
-    and shrunk_config(p.stem).dataset.startswith(data.TFDS_PREFIX))
+    and shrunk_config(p.stem).get("dataset", "").startswith(data.TFDS_PREFIX))
 
 
 def test_the_issue_datasets_and_models_have_configs():
