@@ -24,11 +24,13 @@ FOUR_DEVICE_SCRIPT = textwrap.dedent("""
     import jax, numpy as np
     from genvdisc.train import run
     from tests.conftest import shrunk_config
+    from tests.test_sharding import model_kwargs
     assert jax.device_count() == 4, jax.devices()
     name, workdir, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3])
     out = {}
     for seeds in (%r, "5"):
       config = shrunk_config(name, seeds=seeds, seed_group=2, chunk_steps=chunk)
+      config.model_kwargs.update(model_kwargs(name))
       results = run.train_and_evaluate(config, f"{workdir}/{seeds}", log=lambda s: None)
       state = run.restore_states(config, f"{workdir}/{seeds}")[0]
       leaves = jax.tree.leaves(state.params)
@@ -37,6 +39,13 @@ FOUR_DEVICE_SCRIPT = textwrap.dedent("""
                     "params": [np.asarray(x).tolist() for x in leaves]}
     print(json.dumps(out))
 """ % SEEDS)
+
+
+def model_kwargs(name):
+  """XLA's convolution for the CNN: with the CPU default, im2col, the batched matmuls round
+  differently on 1 and 4 devices, and 40 steps amplify that to a relative 3e-4 in the loss
+  (measured; one test example of 1000 flips). The sharding under test is the same either way."""
+  return {"conv_impl": "xla"} if name == "cnn_mnist1d" else {}
 
 
 @pytest.mark.parametrize("name, chunk", [("mlp_digits", 10), ("cnn_mnist1d", 1)])
@@ -56,6 +65,7 @@ def test_four_device_seed_sharding(tmp_path, name, chunk):
 
   # The same config on 1 device (4 groups of 2 seeds) agrees to float rounding.
   config = shrunk_config(name, seeds=SEEDS, seed_group=2, chunk_steps=chunk)
+  config.model_kwargs.update(model_kwargs(name))
   one = run.train_and_evaluate(config, str(tmp_path / "one"), log=lambda s: None)
   assert one["mesh"]["devices"] == 1
   for seed, metrics in one["per_seed"].items():

@@ -42,7 +42,7 @@ class Task:
     reconstructions) that `train.run` writes as PNG at checkpoints and at the end.
   eval_splits: the splits `eval_metrics` is averaged over (drop 'train' when it is costly).
   sample_batch(data, run_key, key, batch_size) -> batch: optional minibatch sampler replacing the
-    engine's i.i.d. uniform one (`engine.uniform_batch`), e.g. M2's labelled + unlabelled batches;
+    engine's i.i.d. uniform indices, e.g. M2's labelled + unlabelled batches;
     run_key is the seed's constant key (`engine.seed_keys`), key the step's.
   """
   init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
