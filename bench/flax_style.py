@@ -3,13 +3,16 @@
 
 It trains the config's model (from the registry) with the config's optimizer, from the engine's
 initial params of that seed and on the engine's minibatches of that seed (`engine_batches`), so
-the two differ only in how the steps are run.
+the two differ only in how the steps are run, and in the convolution: the baseline uses flax's
+stock `nn.Conv` (XLA's convolution, `conv_impl='xla'`), as the flax examples do, where the engine
+picks its lowering per backend (im2col on CPU).
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 
 import jax
 import jax.numpy as jnp
@@ -52,8 +55,10 @@ def train(name: str, seed: int, block_steps: int, repeats: int) -> tuple[Stat, f
   """(seconds per `block_steps` steps, test accuracy after (repeats + 1) blocks) of config `name`
   (a classification config without L2) trained flax-examples style."""
   config, dataset = config_and_data(name)
-  model = get_spec(config.model).build(num_classes=dataset.num_classes,
-                                       **config.model_kwargs.to_dict())
+  kwargs = config.model_kwargs.to_dict()
+  if "conv_impl" in inspect.signature(get_spec(config.model).build).parameters:
+    kwargs["conv_impl"] = "xla"  # flax's stock nn.Conv
+  model = get_spec(config.model).build(num_classes=dataset.num_classes, **kwargs)
   x_example = jnp.zeros((1, *dataset.example_shape))
   params = jax.jit(model.init)(engine_init_key(seed), x_example)["params"]
   state = train_state.TrainState.create(apply_fn=model.apply, params=params,

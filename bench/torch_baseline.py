@@ -2,11 +2,16 @@
 + linear) in PyTorch on the CPU, 2 threads, trained with Adam on the engine's minibatches.
 
 PyTorch is a bench-only extra (`pip install -e '.[bench]'`); `available()` is False without it.
+`train` runs in a process of its own (`python -m bench.torch_baseline NAME SEED STEPS REPEATS`),
+so that PyTorch's and XLA's thread pools never share the cores.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
+import sys
 
 from bench import flax_style
 from bench.report import Stat, time_it
@@ -39,7 +44,18 @@ def _model(name: str, config, in_length: int, num_classes: int):
 
 def train(name: str, seed: int, block_steps: int, repeats: int) -> tuple[Stat, float]:
   """(seconds per `block_steps` steps, test accuracy after (repeats + 1) blocks), as
-  `flax_style.train`; inputs are `[batch, 1, 40]` (channels first)."""
+  `flax_style.train`, measured in a fresh Python process."""
+  proc = subprocess.run([sys.executable, "-m", "bench.torch_baseline", name, str(seed),
+                         str(block_steps), str(repeats)], capture_output=True, text=True,
+                        check=False)
+  if proc.returncode != 0:
+    raise RuntimeError(f"the PyTorch baseline failed: {proc.stderr.strip()[-2000:]}")
+  out = json.loads(proc.stdout.strip().splitlines()[-1])
+  return Stat(*out["seconds"]), out["accuracy"]
+
+
+def _train_here(name: str, seed: int, block_steps: int, repeats: int) -> tuple[Stat, float]:
+  """`train` in this process; inputs are `[batch, 1, 40]` (channels first)."""
   import torch  # pylint: disable=import-outside-toplevel
   torch.set_num_threads(2)
   torch.manual_seed(seed)
@@ -66,3 +82,9 @@ def train(name: str, seed: int, block_steps: int, repeats: int) -> tuple[Stat, f
   with torch.no_grad():
     predicted = model(to_torch(dataset.x_test)).argmax(-1).numpy()
   return seconds, float((predicted == dataset.y_test).mean())
+
+
+if __name__ == "__main__":
+  _seconds, _accuracy = _train_here(sys.argv[1], *map(int, sys.argv[2:5]))
+  print(json.dumps({"seconds": [_seconds.median, _seconds.low, _seconds.high],
+                    "accuracy": _accuracy}))

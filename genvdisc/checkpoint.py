@@ -33,9 +33,14 @@ class Checkpointer:
     """Starts an asynchronous save (device arrays are copied before it returns)."""
     self._manager.save(step, args=ocp.args.StandardSave(state), force=True)
 
-  def reached_preemption(self, step: int) -> bool:
-    """Whether the cluster asked every process to stop at `step` (only under jax.distributed)."""
-    return self._manager.reached_preemption(step)
+  def reached_preemption(self, sync_id: int) -> bool:
+    """Whether the cluster asked every process to stop now (only under jax.distributed).
+
+    Every process must call it at the same points with the same `sync_id`, rising by exactly 1
+    per call: after a SIGTERM, JAX's preemption service picks (the largest id any process has
+    passed) + 1 as the stopping point, so ids that skip (e.g. steps of 5-step chunks) never
+    reach it."""
+    return self._manager.reached_preemption(sync_id)
 
   def restore(self, step: int, like):
     """Restores `step` with the structure, dtypes and shardings of `like`."""

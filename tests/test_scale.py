@@ -9,10 +9,12 @@ partitioned program; measured on params of mlp_digits, 40 steps: <= 6e-8 on (8, 
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import textwrap
+import time
 
 import jax
 import numpy as np
@@ -123,23 +125,32 @@ TWO_PROCESS_FLAGS = ["--config=experiments/configs/mlp_digits.py", "--config.num
                      "--config.seed_group=2", "--config.mesh.seed=1", "--config.mesh.data=-1"]
 
 
-def _two_processes(workdir: str) -> list[str]:
-  """Runs experiments.main as 2 processes x 2 CPU devices on localhost; returns their stdouts."""
+def _start_two_processes(workdir: str, flags=TWO_PROCESS_FLAGS) -> list[subprocess.Popen]:
+  """Starts experiments.main as 2 processes x 2 CPU devices on localhost."""
   port = _free_port()
   env = {"JAX_NUM_CPU_DEVICES": "2", "JAX_PLATFORMS": "cpu"}
-  procs = [subprocess.Popen(
-      [sys.executable, "-m", "experiments.main", *TWO_PROCESS_FLAGS, f"--workdir={workdir}",
+  return [subprocess.Popen(
+      [sys.executable, "-m", "experiments.main", *flags, f"--workdir={workdir}",
        f"--coordinator_address=localhost:{port}", "--num_processes=2", f"--process_id={i}"],
       cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE,
       stderr=subprocess.PIPE, text=True) for i in range(2)]
+
+
+def _finish(procs: list[subprocess.Popen], returncode: int = 0) -> list[tuple[str, str]]:
+  """Waits for the processes; checks their exit codes; returns their (stdout, stderr)."""
   try:
     outs = [p.communicate(timeout=240) for p in procs]
   finally:
     for p in procs:
       p.kill()
   for p, (_, err) in zip(procs, outs):
-    assert p.returncode == 0, err[-3000:]
-  return [out for out, _ in outs]
+    assert p.returncode == returncode, err[-3000:]
+  return outs
+
+
+def _two_processes(workdir: str, flags=TWO_PROCESS_FLAGS) -> list[str]:
+  """Runs experiments.main as 2 processes x 2 CPU devices on localhost; returns their stdouts."""
+  return [out for out, _ in _finish(_start_two_processes(workdir, flags))]
 
 
 def test_two_processes_checkpoint_resume_and_equal_one_process(tmp_path):
@@ -162,6 +173,35 @@ def test_two_processes_checkpoint_resume_and_equal_one_process(tmp_path):
   single = json.loads((tmp_path / "one" / "results.json").read_text())
   assert single["mesh"] == results["mesh"]
   _assert_metrics_close(results["per_seed"], single["per_seed"])
+
+
+def test_two_processes_stop_together_on_sigterm_and_resume(tmp_path):
+  """SIGTERM to every process (what a scheduler sends): JAX's preemption service and Orbax's
+  `reached_preemption` make both stop at the same step, checkpointed, with exit code 75; the
+  same command then resumes from that step and finishes."""
+  workdir = tmp_path / "preempted"
+  flags = [f for f in TWO_PROCESS_FLAGS if not f.startswith(("--config.num_steps",
+                                                              "--config.checkpoint_every"))]
+  flags += ["--config.num_steps=1000", "--config.checkpoint_every=50"]
+  procs = _start_two_processes(str(workdir), flags)
+  first_checkpoint = workdir / "checkpoints" / "50"
+  for _ in range(1200):  # the first checkpoint shows that both processes are training
+    if first_checkpoint.exists() or any(p.poll() is not None for p in procs):
+      break
+    time.sleep(0.1)
+  for p in procs:
+    p.send_signal(signal.SIGTERM)
+  outs = _finish(procs, returncode=75)
+  stopped = json.loads((workdir / "PREEMPTED").read_text())["step"]
+  for _, err in outs:
+    assert f"preempted at step {stopped}: checkpoint saved" in err
+  assert 50 <= stopped < 1000 and stopped % 5 == 0
+  assert (workdir / "checkpoints" / str(stopped)).is_dir()
+  assert not (workdir / "results.json").exists()
+
+  _two_processes(str(workdir), flags)
+  results = json.loads((workdir / "results.json").read_text())
+  assert results["resumed_from_step"] == stopped and not (workdir / "PREEMPTED").exists()
 
 
 def test_distributed_flags_without_a_coordinator_are_an_error(monkeypatch):

@@ -274,6 +274,7 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
   num_steps, chunk = config.num_steps, experiment.chunk_steps
   clock_step, clock = step, time.time()
   metrics = [None] * len(states)
+  chunks_done = 0  # the preemption sync id: JAX agrees on (max id seen) + 1, so ids rise by 1
   while step < num_steps:
     n = min(chunk, num_steps - step)
     for i, state in enumerate(states):
@@ -303,7 +304,8 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
     if checkpoint_due:
       checkpointer.save(step, {"groups": states})
       _write_images(experiment, states, data, step, workdir)
-    stop = guard.requested if guard is not None else checkpointer.reached_preemption(step)
+    chunks_done += 1
+    stop = guard.requested if guard is not None else checkpointer.reached_preemption(chunks_done)
     if stop and step < num_steps:
       if not checkpoint_due:
         checkpointer.save(step, {"groups": states})
