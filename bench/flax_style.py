@@ -11,7 +11,6 @@ picks its lowering per backend (im2col on CPU).
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
 
 import jax
@@ -23,7 +22,8 @@ from flax.training import train_state
 from bench.report import Stat, time_it
 from genvdisc import data as data_lib
 from genvdisc.models import get_spec
-from genvdisc.train import optim
+from genvdisc import optim
+from experiments.configs import get_config
 
 
 @functools.partial(jax.jit, static_argnums=(1, 2, 3))
@@ -47,7 +47,7 @@ def engine_init_key(seed: int) -> jax.Array:
 
 
 def config_and_data(name: str):
-  config = importlib.import_module(f"experiments.configs.{name}").get_config()
+  config = get_config(name)
   return config, data_lib.load(config.dataset, split_seed=config.split_seed)
 
 

@@ -9,7 +9,6 @@ first S of them is that repeat's figure for S.
 
 from __future__ import annotations
 
-import importlib
 import time
 
 import jax
@@ -18,6 +17,7 @@ import numpy as np
 
 from bench.report import Section, Stat, Target, fmt, table, time_it
 from genvdisc.train import run
+from experiments.configs import get_config
 
 LINEAR = ("logreg_digits", "svm_digits")
 
@@ -31,7 +31,7 @@ def experiment(name: str, seeds: int, group: int, chunk: int = -1) -> run.Experi
   The jitted trainer depends on the group width only, so every section reuses one per
   (config, width, chunk) and nothing is compiled twice.
   """
-  config = importlib.import_module(f"experiments.configs.{name}").get_config()
+  config = get_config(name)
   config.seeds = ",".join(str(s) for s in range(seeds))
   config.seed_group = group
   config.eval_every = 0

@@ -3,7 +3,7 @@
 A seed is a random training subset of `SUBSET` examples of the fixed training split; both sides
 fit the same subsets and are scored on the test split. genvdisc fits all seeds in one jitted
 `vmap` over 0/1 subset weights on the shared pool (train + test, test weighted 0), as
-`genvdisc.learning_curves` does: with the data shared, vmapped matmuls stay plain matmuls (XLA:CPU
+`genvdisc.analysis.learning_curves` does: with the data shared, vmapped matmuls stay plain matmuls (XLA:CPU
 runs batched matmuls about half as fast per item). Timed after a compiling warm-up call;
 scikit-learn fits the subsets one after another.
 
@@ -30,7 +30,7 @@ from sklearn.svm import SVC, LinearSVC
 
 from bench.report import Section, Stat, table, time_it
 from genvdisc import data as data_lib
-from genvdisc import learning_curves
+from genvdisc.analysis import learning_curves
 
 SUBSET = 700
 GAMMA = 0.001 * 16**2

@@ -8,15 +8,20 @@ Several processes (GPU hosts, a TPU pod, SLURM tasks) run this same command, eac
 `--coordinator_address=HOST:PORT --num_processes=N --process_id=I`, or `--multihost` where JAX
 detects them (TPU pods, SLURM); see README "Launch recipes". Only process 0 prints and writes.
 
+A config with `judge` set (GAN, VAE-GAN) trains its judge classifier once into
+<workdir>/judges/<judge> and scores the samples with it (experiments/judges.py).
+
 Bad input (unknown model or dataset, unwritable workdir, ...) exits with code 2 and one line.
 SIGTERM/SIGINT stop at the next chunk with a checkpoint and exit code 75; rerun to resume.
 """
 
+import os
 import sys
 
 from absl import app, flags, logging
 from ml_collections import config_flags
 
+from experiments.judges import JUDGES_DIR, judge_for
 from genvdisc import distributed, results
 from genvdisc.errors import GenvdiscError
 from genvdisc.train import preemption
@@ -61,8 +66,10 @@ def main(argv):
   try:
     distributed.initialize(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id,
                            auto=FLAGS.multihost)
-    run = train_and_evaluate(FLAGS.config, FLAGS.workdir, log=lambda line: print(line, flush=True),
-                             overwrite=FLAGS.overwrite)
+    log = lambda line: print(line, flush=True)
+    judge = judge_for(FLAGS.config, os.path.join(FLAGS.workdir, JUDGES_DIR), log)
+    run = train_and_evaluate(FLAGS.config, FLAGS.workdir, log=log, overwrite=FLAGS.overwrite,
+                             judge=judge)
   except GenvdiscError as e:
     print(f"error: {e}", file=sys.stderr)
     sys.exit(2)

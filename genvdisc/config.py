@@ -10,7 +10,7 @@ import json
 
 from genvdisc import data as data_lib
 from genvdisc.errors import ConfigError
-from genvdisc.train.optim import OPTIMIZERS, SCHEDULES
+from genvdisc.optim import OPTIMIZERS, SCHEDULES
 
 REQUIRED = ("name", "task", "model", "model_kwargs", "dataset", "optimizer", "learning_rate",
             "batch_size", "num_steps", "seeds", "seed_group", "chunk_steps", "log_every",
@@ -43,7 +43,7 @@ def validate(config) -> tuple[int, ...]:
   """Checks the fields every task shares and that need no data. Returns the parsed seeds.
 
   Task-specific fields (model, objective, ...) are checked by the task's builder
-  (`genvdisc.train.tasks.TASKS`), which sees the dataset too.
+  (`genvdisc.tasks.registry.TASKS`), which sees the dataset too.
   """
   missing = [f for f in REQUIRED if f not in config]
   if missing:

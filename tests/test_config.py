@@ -4,7 +4,6 @@ import pytest
 import tensorflow_datasets as tfds
 
 from genvdisc import config as config_lib
-from genvdisc import data
 from genvdisc.errors import ConfigError
 from genvdisc.train import run
 from tests.conftest import ROOT, shrunk_config
@@ -59,8 +58,4 @@ def test_every_experiment_config_is_valid():
   with tfds.testing.mock_data(num_examples=256):  # the tfds:<name> configs
     for name in names:
       config = shrunk_config(name)
-      if config.task == "classification":
-        run.make_train(config)
-      else:  # generative tasks may train their judge classifier while being built
-        config_lib.validate(config)
-        config_lib.check_fits_dataset(config, data.load(config.dataset))
+      run.make_train(config)  # building a task trains nothing, judges included

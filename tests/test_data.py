@@ -5,6 +5,7 @@ import pytest
 import tensorflow_datasets as tfds
 
 from genvdisc import data
+from genvdisc.data import datasets
 from genvdisc.errors import DataError
 
 
@@ -25,7 +26,7 @@ def test_embedded_datasets(name, kind, shape, n_train, n_test, classes):
 
 
 def test_split_is_fixed_by_split_seed():
-  a, b = data.load("iris", split_seed=0), data._load_sklearn("iris", 0)
+  a, b = data.load("iris", split_seed=0), datasets._load_sklearn("iris", 0)
   np.testing.assert_array_equal(a.x_train, b.x_train)
   c = data.load("iris", split_seed=1)
   assert not np.array_equal(a.y_train, c.y_train)
@@ -42,7 +43,7 @@ def test_preprocessing():
 def test_mnist1d_matches_generator_and_keeps_global_rng():
   np.random.seed(123)
   expected_next = np.random.RandomState(123).rand()
-  d = data._load_mnist1d("mnist1d")
+  d = datasets._load_mnist1d("mnist1d")
   assert np.random.rand() == expected_next
   assert d.y_train[:10].tolist() == [2, 6, 4, 5, 6, 6, 6, 0, 3, 1]  # the package's seed 42
   shuffled = data.load("mnist1d_shuffled")

@@ -9,8 +9,10 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from experiments.judges import load_judge
 from genvdisc.errors import ConfigError
-from genvdisc.train import run, tasks
+from genvdisc.tasks import registry
+from genvdisc.train import run
 from tests.conftest import shrunk_config
 from tests.test_training import assert_trees_equal, params_of
 
@@ -18,9 +20,9 @@ quiet = lambda line: None
 
 
 @pytest.fixture(scope="module")
-def judge_workdir(tmp_path_factory):
+def judge(tmp_path_factory):
   """One mlp_digits judge (seed 0) shared by the tests of this module."""
-  return str(tmp_path_factory.mktemp("judges"))
+  return load_judge("mlp_digits", "digits", str(tmp_path_factory.mktemp("judges")), log=quiet)
 
 
 @pytest.mark.parametrize("name", ["vae_digits", "iwae_digits"])
@@ -42,7 +44,7 @@ def poison_seed_at(seed: int, step: int):
   """A `gan` builder whose update turns the params of `seed` to NaN at `step` (engine keys)."""
   _, train_key = jax.random.split(jax.random.PRNGKey(seed))
   _, target = jax.random.split(jax.random.fold_in(train_key, step))
-  real_builder = tasks.TASKS["gan"]
+  real_builder = registry.TASKS["gan"]
 
   def builder(config, dataset):
     task = real_builder(config, dataset)
@@ -57,16 +59,16 @@ def poison_seed_at(seed: int, step: int):
   return builder
 
 
-def test_gan_nan_in_one_seed_leaves_the_others_bitwise_unchanged(tmp_path, judge_workdir,
-                                                                  monkeypatch):
+def test_gan_nan_in_one_seed_leaves_the_others_bitwise_unchanged(tmp_path, judge, monkeypatch):
   config = shrunk_config("gan_digits", num_steps=300, chunk_steps=50, log_every=100,
                          checkpoint_every=100, eval_every=100, seeds="0,1,2", seed_group=3,
-                         judge_workdir=judge_workdir, fid_samples=300, image_grid=16)
+                         fid_samples=300, image_grid=16)
   # The same wrapped program in both runs; only the first one's target step is ever reached.
-  monkeypatch.setitem(tasks.TASKS, "gan", poison_seed_at(1, 10**6))
-  clean = run.train_and_evaluate(config, str(tmp_path / "clean"), log=quiet)
-  monkeypatch.setitem(tasks.TASKS, "gan", poison_seed_at(1, 130))
-  injected = run.train_and_evaluate(config, str(tmp_path / "injected"), log=quiet)
+  monkeypatch.setitem(registry.TASKS, "gan", poison_seed_at(1, 10**6))
+  clean = run.train_and_evaluate(config, str(tmp_path / "clean"), log=quiet, judge=judge)
+  monkeypatch.setitem(registry.TASKS, "gan", poison_seed_at(1, 130))
+  injected = run.train_and_evaluate(config, str(tmp_path / "injected"), log=quiet,
+                                    judge=judge)
 
   assert all(m["diverged_at_step"] is None for m in clean["per_seed"].values())
   assert injected["per_seed"]["1"]["diverged_at_step"] == 130
@@ -90,10 +92,9 @@ def test_gan_nan_in_one_seed_leaves_the_others_bitwise_unchanged(tmp_path, judge
   assert (tmp_path / "clean" / "images" / "samples_seed2_step300.png").exists()
 
 
-def test_vaegan_trains_and_draws(tmp_path, judge_workdir):
-  config = shrunk_config("vaegan_digits", eval_every=20, judge_workdir=judge_workdir,
-                         fid_samples=200, image_grid=16)
-  results = run.train_and_evaluate(config, str(tmp_path), log=quiet)
+def test_vaegan_trains_and_draws(tmp_path, judge):
+  config = shrunk_config("vaegan_digits", eval_every=20, fid_samples=200, image_grid=16)
+  results = run.train_and_evaluate(config, str(tmp_path), log=quiet, judge=judge)
   for metrics in results["per_seed"].values():
     assert metrics["diverged_at_step"] is None and metrics["test_kl"] > 0
     assert 0 < metrics["test_pixel_mse"] < 0.25 and metrics["classifier_fid"] > 0
@@ -105,9 +106,24 @@ def test_vaegan_trains_and_draws(tmp_path, judge_workdir):
     ("vae_digits", {"likelihood": "poisson"}, r"config.likelihood='poisson' is invalid; use bernoulli or gaussian"),
     ("vae_digits", {"model": "dcgan"}, r"config.model='dcgan' has no encoder; use 'mlp'"),
     ("gan_digits", {"generator_loss": "wasserstein"}, r"config.generator_loss='wasserstein' is invalid; use minimax or nonsaturating"),
-    ("gan_digits", {"judge": "mlp_mnist1d"}, r"config.judge='mlp_mnist1d' is trained on 'mnist1d', not on 'digits'"),
     ("vaegan_digits", {"dataset": "iris"}, r"needs an image dataset but 'iris' is tabular"),
 ])
 def test_generative_config_errors(name, overrides, message):
   with pytest.raises(ConfigError, match=message):
     run.make_train(shrunk_config(name, **overrides))
+
+
+def test_judges_are_built_by_the_caller_and_checked(tmp_path, judge):
+  config = shrunk_config("gan_digits")
+  with pytest.raises(ConfigError, match=r"config.judge='mlp_digits' needs its judge classifier"):
+    run.train_and_evaluate(config, str(tmp_path / "run"), log=quiet)
+  assert not (tmp_path / "run").exists()  # refused before anything was written
+  with pytest.raises(ConfigError, match=r"config.judge='mlp_mnist1d' is trained on 'mnist1d', "
+                                        r"not on 'digits'"):
+    load_judge("mlp_mnist1d", "digits", str(tmp_path), log=quiet)
+  with pytest.raises(ConfigError, match=r"the judge passed in is 'mlp_digits' but "
+                                        r"config.judge='lenet_digits'"):
+    run.make_train(shrunk_config("gan_digits", judge="lenet_digits"), judge=judge)
+  with pytest.raises(ConfigError, match=r"'no_such_config' is not a config"):
+    load_judge("no_such_config", "digits", str(tmp_path), log=quiet)
+  assert sorted(os.listdir(tmp_path)) == []  # nothing trained for the refused judges

@@ -10,7 +10,9 @@ from sklearn.naive_bayes import GaussianNB
 
 from experiments import ngjordan, reproduce
 from experiments.configs import ngjordan as ngjordan_config
-from genvdisc import data, learning_curves
+from genvdisc import data
+from genvdisc.analysis import learning_curves
+from genvdisc.data import subsets
 from genvdisc.errors import ConfigError
 
 
@@ -24,7 +26,7 @@ def small_config(**overrides):
 def test_subsets_are_nested_hold_every_class_and_differ_by_seed():
   y = jnp.asarray(data.load("wine").y_train)
   sizes = jnp.asarray([6, 7, 12, 133])
-  w0, w1 = (np.asarray(learning_curves.subset_weights(jax.random.PRNGKey(s), y, 3, sizes, 2))
+  w0, w1 = (np.asarray(subsets.subset_weights(jax.random.PRNGKey(s), y, 3, sizes, 2))
             for s in (0, 1))
   np.testing.assert_array_equal(w0.sum(1), [6, 7, 12, 133])
   assert np.all(w0[:-1] <= w0[1:])                                     # nested
@@ -40,7 +42,7 @@ def test_gnb_error_equals_sklearn_on_the_same_subset():
   errors = learning_curves.learning_curves(
       dataset, sizes, (0, 1), learning_curves.classifiers(small_config(classifiers="gnb")), 2, 2)["gnb"]
   for split in (0, 1):
-    weights = np.asarray(learning_curves.subset_weights(
+    weights = np.asarray(subsets.subset_weights(
         jax.random.PRNGKey(split), jnp.asarray(y), 2, jnp.asarray(sizes), 2))
     for j in range(len(sizes)):
       train = weights[j] > 0

@@ -93,10 +93,10 @@ def test_mesh_mismatch_names_devices_and_fix():
 def test_seed_count_not_dividing_the_mesh_is_padded():
   proc = run_module("tests.run_script", "-c", "\n".join([
       "from genvdisc import sharding",
-      "from genvdisc.train import engine",
+      "from genvdisc import rng",
       "mesh = sharding.make_mesh()",
       "width = sharding.group_width(2, mesh)",
-      "print(width, [g.tolist() for g in engine.seed_groups((0, 1, 2), width)])"]),
+      "print(width, [g.tolist() for g in rng.seed_groups((0, 1, 2), width)])"]),
       env=FOUR_DEVICES)
   assert proc.returncode == 0, proc.stderr[-2000:]
   assert proc.stdout.split("\n")[0] == "8 [[0, 1, 2, 2, 2, 2, 2, 2]]"

@@ -13,7 +13,7 @@ import tensorflow_datasets as tfds
 from jax.experimental.compilation_cache import compilation_cache
 
 from genvdisc import data
-from genvdisc.evaluate import judge
+from experiments.configs import get_config
 from genvdisc.train import run
 from tests.conftest import ROOT, shrunk_config
 
@@ -51,7 +51,7 @@ def test_every_tfds_config_trains_one_chunk_on_mock_data(tmp_path, compilation_c
                              seeds="0", seed_group=1, batch_size=4, eval_batch_size=8)
       if config.task != "classification":
         if config.judge:  # the judge is a classifier config of the same dataset
-          assert judge.judge_config(config.judge).dataset == config.dataset, name
+          assert get_config(config.judge).dataset == config.dataset, name
         config.update({"judge": "", "iw_samples": 4, "iw_chunk": 2, "image_grid": 4})
       if config.dataset == "tfds:imdb_reviews":
         config.max_length = 32

@@ -11,7 +11,9 @@ import pytest
 from genvdisc import sharding
 from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import DivergenceError
-from genvdisc.train import engine, run, tasks
+from genvdisc import rng
+from genvdisc.tasks.base import Task
+from genvdisc.train import engine, run
 from tests.conftest import shrunk_config
 
 
@@ -104,7 +106,7 @@ def test_diverging_seed_is_frozen_and_others_carry_on():
     w = params["w"] * 2.0
     return {"w": w}, opt_state, {"loss": jnp.log(limit - w)}
 
-  task = tasks.Task(init=init, update=update, eval_metrics=lambda p, b, k: {"w": b["y"] * 0.0 + p["w"]})
+  task = Task(init=init, update=update, eval_metrics=lambda p, b, k: {"w": b["y"] * 0.0 + p["w"]})
   trainer = engine.make_trainer(task, (1,), batch_size=1, mesh=sharding.make_mesh())
   data = {"x_train": jnp.zeros((4, 1)), "y_train": jnp.zeros((4,), jnp.int32),
           "x_test": jnp.zeros((4, 1)), "y_test": jnp.zeros((4,), jnp.int32)}
@@ -130,5 +132,5 @@ def test_divergence_is_recorded_or_fatal(tmp_path):
 
 
 def test_seed_groups_pad_by_repeating():
-  groups = engine.seed_groups((4, 7, 9), 2)
+  groups = rng.seed_groups((4, 7, 9), 2)
   assert [g.tolist() for g in groups] == [[4, 7], [9, 9]]

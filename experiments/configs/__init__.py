@@ -1,0 +1,17 @@
+"""Experiment configs: `get_config()` per model x dataset; the fields are documented in default.py
+(and generative.py for the generative tasks)."""
+
+import importlib
+
+from genvdisc.errors import ConfigError
+
+
+def get_config(name: str):
+  """experiments/configs/<name>.py's `get_config()`; an unknown name is a one-line ConfigError."""
+  try:
+    module = importlib.import_module(f"experiments.configs.{name}")
+  except ModuleNotFoundError as e:
+    if e.name != f"experiments.configs.{name}":
+      raise
+    raise ConfigError(f"{name!r} is not a config in experiments/configs; use e.g. 'mlp_digits'") from None
+  return module.get_config()

@@ -10,7 +10,7 @@ import ml_collections
 def get_config() -> ml_collections.ConfigDict:
   config = ml_collections.ConfigDict()
   config.name = "default"            # row name in results tables
-  config.task = "classification"     # key of genvdisc.train.tasks.TASKS (what is trained, how)
+  config.task = "classification"     # key of genvdisc.tasks.registry.TASKS (what is trained, how)
   config.model = "mlp"               # key of genvdisc.models.MODELS
   config.model_kwargs = ml_collections.ConfigDict()  # constructor fields of that model
   config.dataset = "digits"          # genvdisc.data.load name: digits|iris|wine|breast_cancer|mnist1d|tfds:<name>

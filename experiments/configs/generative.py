@@ -22,7 +22,6 @@ def get_config():
   config.alpha = 1.0                   # vaegan: weight of the GAN term
   config.reconstruction = "feature"    # vaegan: L_rec in D's feature space (Larsen et al.) | pixel
   config.judge = ""                    # classifier config (experiments/configs/<judge>.py) judging samples; '' = no classifier-FID/IS
-  config.judge_workdir = "runs/judges" # the judge is trained once into <judge_workdir>/<judge>, then reused
   config.fid_samples = 1000            # generated samples per classifier-FID/IS evaluation
   config.image_grid = 64               # samples per PNG grid (images/ in the workdir) at each save; 0 = none
   return config

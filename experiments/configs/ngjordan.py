@@ -4,7 +4,7 @@
   python -m experiments.reproduce --table=ngjordan --out=results --seeds=3   # split 3 alone, equal
 
 Test error against training-set size m, over `num_splits` random subsets per m (split seeds
-0..num_splits-1; see genvdisc.learning_curves for the sampling), the held-out rest of the
+0..num_splits-1; see genvdisc.analysis.learning_curves for the sampling), the held-out rest of the
 dataset as test set. LR and the SVM are near-unregularised (C = 1e4, sklearn's convention), as
 in the shared README's breast_cancer anchor: with the default C = 1 LR wins at every m, and
 Ng & Jordan's LR is unregularised.

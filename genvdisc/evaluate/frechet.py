@@ -6,8 +6,27 @@ They are NOT comparable with Inception-network FID / IS (Heusel et al. 2017; Sal
 judge config, the dataset and the sample count.
 """
 
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
 import jax
 import jax.numpy as jnp
+
+
+@dataclasses.dataclass(frozen=True)
+class Judge:
+  """A trained classifier that scores samples (`evaluate.judge.train_judge` makes one).
+
+  name: its config; dataset: the dataset it was trained on; test_accuracy: its own.
+  apply(x [B, ...]) -> (logits [B, K], features [B, F]); features are the input of the
+  classifier's final Dense layer (its last hidden representation).
+  """
+  name: str
+  dataset: str
+  test_accuracy: float
+  apply: Callable[[jax.Array], tuple[jax.Array, jax.Array]]
 
 
 def gaussian_stats(features: jax.Array) -> tuple[jax.Array, jax.Array]:
@@ -50,3 +69,11 @@ def classifier_inception_score(logits: jax.Array) -> jax.Array:
   log_marginal = jnp.log(jnp.mean(jnp.exp(log_p), axis=0))
   kl = jnp.sum(jnp.exp(log_p) * (log_p - log_marginal), axis=-1)
   return jnp.exp(jnp.mean(kl))
+
+
+def judged_scores(judge: Judge, samples: jax.Array, x_test: jax.Array) -> dict[str, jax.Array]:
+  """{'classifier_fid', 'classifier_is'} of `samples` under `judge`, FID against `x_test`."""
+  _, real_features = judge.apply(x_test)
+  fake_logits, fake_features = judge.apply(samples)
+  return {"classifier_fid": classifier_fid(real_features, fake_features),
+          "classifier_is": classifier_inception_score(fake_logits)}

@@ -133,11 +133,12 @@ def m2_unlabelled_bound(bound_per_class: jax.Array, class_logits: jax.Array) -> 
 def m2_loss(labelled_bound: jax.Array, unlabelled_bound: jax.Array,
             labelled_class_log_prob: jax.Array, labelled_fraction: float,
             classifier_weight: float) -> jax.Array:
-  """-J^alpha / N, the M2 objective per training example (Kingma et al. eq. 9), a scalar:
+  """J^alpha / N, the M2 objective per training example that Kingma et al. minimise (eq. 9):
 
-    J^alpha = sum_{labelled} -L(x, y) + sum_{unlabelled} -U(x) + alpha E_labelled[log q(y|x)]
+    J^alpha = sum_{labelled} L(x, y) + sum_{unlabelled} U(x) + alpha E_labelled[-log q(y|x)]
 
-  with all N training images in the unlabelled sum (their labels unused there) and N_l labelled
+  where -L(x, y) <= log p(x, y) and -U(x) <= log p(x) are the bounds of eqs. 6-7 (the arguments
+  here are those bounds, -L and -U, and log q(y|x)), with all N training images in the unlabelled sum (their labels unused there) and N_l labelled
   ones, estimated from batch means: labelled_fraction = N_l / N, classifier_weight = alpha / N
   (the paper's alpha = 0.1 N gives 0.1).
   """

@@ -33,12 +33,11 @@ from typing import Any, Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jax.sharding import Mesh
 
-from genvdisc import sharding
+from genvdisc import rng, sharding
+from genvdisc.tasks.base import Task
 from genvdisc.train.state import TrainState, new_state
-from genvdisc.train.tasks import Task
 
 
 class Trainer(NamedTuple):
@@ -50,9 +49,6 @@ class Trainer(NamedTuple):
   batch_indices: Callable[..., jax.Array] | None = None
 
 
-EVAL_KEY_DATA = 2**32 - 1
-
-
 def default_chunk_steps(backend: str, uses_conv: bool) -> int:
   """Steps per XLA call when config.chunk_steps is -1, chosen by measurement (bench/chunk.py).
 
@@ -62,34 +58,27 @@ def default_chunk_steps(backend: str, uses_conv: bool) -> int:
   return 1 if (backend == "cpu" and uses_conv) else 100
 
 
-def seed_keys(seed) -> tuple[jax.Array, jax.Array]:
-  """(init key, run key) of a seed; the run key is the seed's `TrainState.key`."""
-  init_key, run_key = jax.random.split(jax.random.PRNGKey(seed))
-  return init_key, run_key
-
-
-def step_keys(run_key: jax.Array, step) -> jax.Array:
-  """[batch key, task key] of a step: split(fold_in(run key, step))."""
-  return jax.random.split(jax.random.fold_in(run_key, step))
-
-
 def all_finite(tree) -> jax.Array:
   return jnp.all(jnp.asarray([jnp.all(jnp.isfinite(x)) for x in jax.tree.leaves(tree)]))
 
 
 def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, mesh: Mesh,
-                 eval_batch_size: int = 1000, example_dtype=jnp.float32) -> Trainer:
+                 eval_batch_size: int = 1000, example_dtype=jnp.float32,
+                 dataset_metrics: Callable[[Any, dict, jax.Array], dict] | None = None) -> Trainer:
   """Builds the jitted, seed-vmapped, seed-sharded functions of a `Task` (see module docstring).
 
   `data` arguments are dicts {'x_train', 'y_train', 'x_test', 'y_test'} of device arrays,
   replicated over the mesh (`sharding.put_replicated`).
+  dataset_metrics(params, data, key) -> {name: scalar}: optional metrics of the whole dataset
+  built by the caller (e.g. a judge's classifier-FID of the task's samples against the test
+  split), evaluated with the other metrics and stored per seed under their own names.
   """
   state_sharding = sharding.seed_sharding(mesh)
   data_sharding = sharding.replicated(mesh)
   x_example = jnp.zeros((1, *example_shape), example_dtype)
 
   def init_one(seed):
-    init_key, train_key = seed_keys(seed)
+    init_key, train_key = rng.seed_keys(seed)
     params, opt_state = task.init(init_key, x_example)
     return new_state(params, opt_state, train_key)
 
@@ -97,7 +86,7 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
     return jax.random.randint(batch_key, (batch_size,), 0, num_train)
 
   def indices_one(key, step, num_train):
-    return uniform_indices(step_keys(key, step)[0], num_train)
+    return uniform_indices(rng.step_keys(key, step)[0], num_train)
 
   def step_one(state: TrainState, keys: jax.Array, batch) -> tuple[TrainState, dict]:
     """One update of `state` on `batch` with the step's (batch key, task key) `keys`."""
@@ -123,7 +112,7 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
     vectorised computation: the same values as drawing them step by step, at a fraction of
     the cost on CPU."""
     steps = state.step + jnp.arange(num_steps)
-    keys = jax.vmap(step_keys, in_axes=(None, 0))(state.key, steps)
+    keys = jax.vmap(rng.step_keys, in_axes=(None, 0))(state.key, steps)
     if task.sample_batch is not None:
       sample = lambda k: task.sample_batch(data, state.key, k[0], batch_size)
       return scan_steps(state, lambda s, k: step_one(s, k, sample(k)), keys, num_steps)
@@ -135,7 +124,7 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
 
   def batches_one(state, batches):
     num_steps = jax.tree.leaves(batches)[0].shape[0]
-    keys = jax.vmap(step_keys, in_axes=(None, 0))(state.key, state.step + jnp.arange(num_steps))
+    keys = jax.vmap(rng.step_keys, in_axes=(None, 0))(state.key, state.step + jnp.arange(num_steps))
     return scan_steps(state, lambda s, kb: step_one(s, *kb), (keys, batches), num_steps)
 
   def indices(keys, first_step, num_steps, num_train):
@@ -145,22 +134,22 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
 
   def evaluate_one(state, data):
     out = {}
-    # Data 2^32 - 1 is a step no run reaches, so evaluation never reuses a training step's key.
-    eval_key = jax.random.fold_in(state.key, EVAL_KEY_DATA)
-    for i, split in enumerate(("train", "test")):
+    eval_key = rng.eval_key(state.key)
+    for split, key_data in rng.EVAL_SPLIT_DATA.items():
       if split not in task.eval_splits:
         continue
       metrics = functools.partial(task.eval_metrics, state.params)
       sums = _batched_mean(metrics, data[f"x_{split}"], data[f"y_{split}"], eval_batch_size,
-                           jax.random.fold_in(eval_key, i))
+                           jax.random.fold_in(eval_key, key_data))
       out.update({f"{split}_{k}": v for k, v in sums.items()})
-    if task.dataset_metrics is not None:  # eval key data 0, 1: the splits; 2: these; 3: images
-      out.update(task.dataset_metrics(state.params, data, jax.random.fold_in(eval_key, 2)))
+    if dataset_metrics is not None:
+      out.update(dataset_metrics(state.params, data,
+                                 jax.random.fold_in(eval_key, rng.EVAL_DATASET_METRICS_DATA)))
     return out
 
   def images_one(state, data):
     return task.images(state.params, data,
-                       jax.random.fold_in(jax.random.fold_in(state.key, EVAL_KEY_DATA), 3))
+                       jax.random.fold_in(rng.eval_key(state.key), rng.EVAL_IMAGES_DATA))
 
   init = jax.jit(jax.vmap(init_one), out_shardings=state_sharding)
   train_chunk = jax.jit(jax.vmap(chunk_one, in_axes=(0, None, None),
@@ -205,17 +194,3 @@ def _batched_mean(per_example: Callable[[dict, jax.Array], dict], x: jax.Array, 
                        jax.eval_shape(per_example, {"x": xs[0], "y": ys[0]}, key))
   totals, _ = jax.lax.scan(add, zeros, (xs, ys, mask, jnp.arange(num_batches)))
   return jax.tree.map(lambda t: t / n, totals)
-
-
-def seed_groups(seeds: tuple[int, ...], width: int) -> list[np.ndarray]:
-  """Splits seeds into groups of exactly `width`; the last is padded by repeating its last seed.
-
-  A seed's result depends on the per-device vmap width but not on its neighbours or its slot
-  (shared README, measured), so padding with repeats is exact and the copies are dropped.
-  """
-  groups = []
-  for start in range(0, len(seeds), width):
-    group = list(seeds[start:start + width])
-    group += [group[-1]] * (width - len(group))
-    groups.append(np.asarray(group, np.int32))
-  return groups

@@ -3,6 +3,11 @@
 `make_train(config)` builds everything static (data, mesh, jitted trainer, seed groups) without
 touching the disk; `train_and_evaluate` drives it.
 
+Evaluators are built by the caller and passed in: a config with `judge` set needs
+`judge=` (a `frechet.Judge`, e.g. from `experiments.judges.load_judge`), whose classifier-FID/IS
+of the task's samples against the test split are evaluated with the other metrics. Building a
+task never trains anything.
+
 Order of work, so that bad input costs nothing and leaves nothing behind:
   1. check the config, load the dataset, check they fit, build the mesh  (no files touched)
   2. claim the workdir: create it, write config.json (or check it equals the stored one)
@@ -22,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import shutil
 import time
 
 import jax
@@ -32,25 +36,16 @@ from genvdisc import config as config_lib
 from genvdisc import data as data_lib
 from genvdisc import distributed
 from genvdisc import results as results_lib
-from genvdisc import sharding
+from genvdisc import rng, sharding
 from genvdisc.checkpoint import Checkpointer
-from genvdisc.errors import CheckpointError, DivergenceError, WorkdirError
+from genvdisc.errors import ConfigError, DivergenceError, WorkdirError
+from genvdisc.evaluate import frechet
 from genvdisc.evaluate import images as images_lib
-from genvdisc.train import engine, tasks
+from genvdisc.tasks.registry import from_config as task_from_config
+from genvdisc.train import engine
 from genvdisc.train import stream as stream_lib
+from genvdisc.train import workdir as workdir_lib
 from genvdisc.train.preemption import Preempted, PreemptionGuard
-
-RESULTS_JSON = "results.json"
-RESULTS_MD = "results.md"
-CONFIG_JSON = "config.json"
-CURVES_JSON = "curves.json"
-CHECKPOINT_DIR = "checkpoints"
-IMAGES_DIR = "images"
-CORRUPT_DIR = "corrupt_checkpoints"
-PREEMPTED_MARKER = "PREEMPTED"
-RUN_FILES = (RESULTS_JSON, RESULTS_MD, CONFIG_JSON, CURVES_JSON, PREEMPTED_MARKER, CHECKPOINT_DIR,
-             CORRUPT_DIR, IMAGES_DIR)
-
 
 @dataclasses.dataclass
 class Experiment:
@@ -92,13 +87,16 @@ class Experiment:
             for g in self.groups]
 
 
-def make_train(config, dataset: data_lib.Dataset | None = None) -> Experiment:
+def make_train(config, dataset: data_lib.Dataset | None = None,
+               judge: frechet.Judge | None = None) -> Experiment:
   """Validates `config` against its dataset and devices and builds its seed groups and jitted
   trainer: `make_train(config).trainer.train_chunk(state, data, n)` runs n steps of every seed
   of a group (see `engine.make_trainer`). Nothing is written anywhere.
 
   dataset: trains on this instead of `data.load(config.dataset)` (e.g. a labelled subset, or
   learned features); the caller names it in the workdir and keeps it a function of the config.
+  judge: the classifier named by config.judge; its scores of config.fid_samples samples join
+  the evaluation (module docstring).
   """
   seeds = config_lib.validate(config)
   if dataset is None:
@@ -107,29 +105,49 @@ def make_train(config, dataset: data_lib.Dataset | None = None) -> Experiment:
                             max_length=config.get("max_length", 256),
                             stream=config.get("input", "device") == "stream")
   config_lib.check_fits_dataset(config, dataset)
-  task = tasks.from_config(config, dataset)
+  task = task_from_config(config, dataset)
+  dataset_metrics = None if judge is None else _judge_metrics(config, task, judge)
   mesh = sharding.make_mesh(seed=config.mesh.seed, data=config.mesh.data)
   sharding.check_batch(config.batch_size, mesh)
   chunk_steps = (engine.default_chunk_steps(jax.default_backend(), task.uses_conv)
                  if config.chunk_steps == -1 else config.chunk_steps)
   config_lib.check_chunking(config, chunk_steps)
   trainer = engine.make_trainer(task, dataset.example_shape, config.batch_size, mesh,
-                                config.eval_batch_size, dataset.x_train.dtype)
+                                config.eval_batch_size, dataset.x_train.dtype, dataset_metrics)
   return Experiment(config, seeds, dataset, mesh, chunk_steps, trainer,
-                    engine.seed_groups(seeds, sharding.group_width(config.seed_group, mesh)))
+                    rng.seed_groups(seeds, sharding.group_width(config.seed_group, mesh)))
+
+
+def _judge_metrics(config, task, judge: frechet.Judge):
+  """dataset_metrics(params, data, key): the judge's scores of config.fid_samples samples."""
+  if judge.name != config.get("judge", ""):
+    raise ConfigError(f"the judge passed in is {judge.name!r} but config.judge="
+                      f"{config.get('judge', '')!r}; pass the judge the config names")
+  if judge.dataset != config.dataset:
+    raise ConfigError(f"config.judge={judge.name!r} is trained on {judge.dataset!r}, not on "
+                      f"{config.dataset!r}; pick a judge config for the same dataset")
+  if task.sample is None:
+    raise ConfigError(f"config.task={config.task!r} draws no samples to judge; use "
+                      "--config.judge=''")
+  return lambda params, data, key: frechet.judged_scores(
+      judge, task.sample(params, key, config.fid_samples), data["x_test"])
 
 
 def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
-                       dataset: data_lib.Dataset | None = None) -> dict:
+                       dataset: data_lib.Dataset | None = None,
+                       judge: frechet.Judge | None = None) -> dict:
   """Trains every seed of `config` in `workdir` (resuming if possible) and returns results.json.
 
   overwrite: discard whatever run `workdir` holds (checkpoints, results) and start afresh.
-  dataset: as in `make_train`.
+  dataset, judge: as in `make_train`; a config with `judge` set needs its judge.
   Raises `Preempted` after SIGTERM/SIGINT (checkpoint saved; rerun to resume).
   """
-  experiment = make_train(config, dataset)
+  if config.get("judge", "") and judge is None:
+    raise ConfigError(f"config.judge={config.judge!r} needs its judge classifier: build it with "
+                      "experiments.judges.load_judge and pass judge=, or set --config.judge=''")
+  experiment = make_train(config, dataset, judge)
   log = log if distributed.is_primary() else (lambda line: None)
-  stored = _claim_workdir(workdir, config, overwrite)
+  stored = workdir_lib.claim(workdir, config, overwrite)
   if stored is not None:
     log(f"[{config.name}] {workdir} already holds finished results; not retraining")
     return stored
@@ -137,13 +155,13 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
   start_time = time.time()
   data = experiment.device_data()
   states = experiment.init_states()
-  checkpointer = Checkpointer(os.path.join(workdir, CHECKPOINT_DIR), config.keep_checkpoints)
+  checkpointer = workdir_lib.checkpointer(workdir, config)
   batches = None
   try:
-    start_step, states = _restore(checkpointer, states, config, workdir, log)
-    curves = _load_curves(workdir, start_step or 0)
-    if distributed.is_primary() and os.path.exists(os.path.join(workdir, PREEMPTED_MARKER)):
-      os.remove(os.path.join(workdir, PREEMPTED_MARKER))
+    start_step, states = workdir_lib.restore_newest(checkpointer, states, config, workdir, log)
+    curves = workdir_lib.load_curves(workdir, start_step or 0)
+    if distributed.is_primary() and os.path.exists(os.path.join(workdir, workdir_lib.PREEMPTED_MARKER)):
+      os.remove(os.path.join(workdir, workdir_lib.PREEMPTED_MARKER))
     batches = experiment.prefetcher(states, start_step or 0)
     # Several processes agree on preemption through Orbax (JAX's own SIGTERM handler), not here.
     with (PreemptionGuard() if jax.process_count() == 1 else contextlib.nullcontext()) as guard:
@@ -174,8 +192,8 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
       "wall_time_s": wall,
   }
   if distributed.is_primary():
-    results_lib.write_json_atomic(os.path.join(workdir, RESULTS_JSON), results)
-    results_lib.write_text_atomic(os.path.join(workdir, RESULTS_MD), results_lib.table_header()
+    results_lib.write_json_atomic(os.path.join(workdir, workdir_lib.RESULTS_JSON), results)
+    results_lib.write_text_atomic(os.path.join(workdir, workdir_lib.RESULTS_MD), results_lib.table_header()
                                   + "\n" + results_lib.markdown_row(results) + "\n")
   return results
 
@@ -184,11 +202,11 @@ def restore_states(config, workdir: str, step: int | None = None,
                    dataset: data_lib.Dataset | None = None) -> list:
   """The seed-group train states saved in `workdir` at `step` (default: the newest)."""
   experiment = make_train(config, dataset)
-  checkpointer = Checkpointer(os.path.join(workdir, CHECKPOINT_DIR), config.keep_checkpoints)
+  checkpointer = workdir_lib.checkpointer(workdir, config)
   try:
     step = checkpointer.latest_step() if step is None else step
     if step is None:
-      raise WorkdirError(f"no checkpoint in {workdir}/{CHECKPOINT_DIR}; train there first")
+      raise WorkdirError(f"no checkpoint in {workdir}/{workdir_lib.CHECKPOINT_DIR}; train there first")
     return checkpointer.restore(step, {"groups": experiment.init_states()})["groups"]
   finally:
     checkpointer.close()
@@ -200,67 +218,6 @@ def restore_seed_params(config, workdir: str, dataset: data_lib.Dataset | None =
   states = restore_states(config, workdir, dataset=dataset)
   return {seed: jax.tree.map(lambda a: a[slot], states[g].params)
           for g, slot, seed in _seed_slots(experiment)}
-
-
-def _restore(checkpointer: Checkpointer, states: list, config, workdir: str, log):
-  """(step, states) from the newest readable checkpoint, or (None, states) for a fresh run.
-
-  Unreadable newer steps are moved to workdir/corrupt_checkpoints with a warning. If steps exist
-  but none is readable, that is an error unless config.allow_fresh_start.
-  """
-  step, restored, unreadable = checkpointer.newest_readable({"groups": states})
-  if unreadable:
-    names = ", ".join(f"{s} ({type(e).__name__})" for s, e in unreadable)
-    if step is None and not config.get("allow_fresh_start", False):
-      raise CheckpointError(
-          f"no readable checkpoint in {checkpointer.directory} (unreadable steps: {names}); "
-          "repair or remove them, or pass --config.allow_fresh_start=True to train from step 0")
-    quarantine = os.path.join(workdir, CORRUPT_DIR)
-    checkpointer.quarantine([s for s, _ in unreadable], quarantine)
-    log(f"[{config.name}] warning: unreadable checkpoint step(s) {names} moved to {quarantine}; "
-        + (f"falling back to step {step}" if step is not None else "training from step 0"))
-  if step is None:
-    return None, states
-  log(f"[{config.name}] resumed from step {step} ({workdir})")
-  return step, restored["groups"]
-
-
-def _claim_workdir(workdir: str, config, overwrite: bool = False) -> dict | None:
-  """Creates `workdir` and records the config (process 0); returns stored results of a finished run."""
-  config_path = os.path.join(workdir, CONFIG_JSON)
-  wanted = config_lib.to_json_dict(config)
-  try:
-    if distributed.is_primary():
-      os.makedirs(workdir, exist_ok=True)
-      if overwrite:
-        for name in RUN_FILES:
-          path = os.path.join(workdir, name)
-          if os.path.isdir(path):
-            shutil.rmtree(path)
-          elif os.path.exists(path):
-            os.remove(path)
-      if not os.path.exists(config_path):
-        results_lib.write_json_atomic(config_path, wanted)
-  except OSError as e:
-    raise WorkdirError(f"cannot write workdir {workdir!r} ({e.strerror or e}); "
-                       "pass a writable --workdir") from None
-  distributed.barrier("claim_workdir")
-  stored = results_lib.read_json(config_path)
-  diff = sorted(k for k in set(stored) | set(wanted)
-                if stored.get(k) != wanted.get(k) and k not in config_lib.RUN_CONTROL_FIELDS)
-  if diff:
-    raise WorkdirError(f"workdir {workdir!r} holds a run with a different config (fields: "
-                       f"{', '.join(diff)}); use a new --workdir, or --overwrite to discard it")
-  results_path = os.path.join(workdir, RESULTS_JSON)
-  return results_lib.read_json(results_path) if os.path.exists(results_path) else None
-
-
-def _load_curves(workdir: str, up_to_step: int) -> list[dict]:
-  """Evaluations an interrupted run already made, up to the step it resumes from."""
-  path = os.path.join(workdir, CURVES_JSON)
-  if not up_to_step or not os.path.exists(path):
-    return []
-  return [point for point in results_lib.read_json(path) if point["step"] <= up_to_step]
 
 
 def _train(experiment: Experiment, states: list, data: dict, step: int,
@@ -299,7 +256,7 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
     if eval_every and step % eval_every == 0 and step < num_steps:
       curves.append({"step": step, "per_seed": _evaluate(experiment, states, data)})
       if distributed.is_primary():
-        results_lib.write_json_atomic(os.path.join(workdir, CURVES_JSON), curves)
+        results_lib.write_json_atomic(os.path.join(workdir, workdir_lib.CURVES_JSON), curves)
     checkpoint_due = step % config.checkpoint_every == 0 and step < num_steps
     if checkpoint_due:
       checkpointer.save(step, {"groups": states})
@@ -311,7 +268,7 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
         checkpointer.save(step, {"groups": states})
       checkpointer.wait()
       if distributed.is_primary():
-        results_lib.write_json_atomic(os.path.join(workdir, PREEMPTED_MARKER), {"step": step})
+        results_lib.write_json_atomic(os.path.join(workdir, workdir_lib.PREEMPTED_MARKER), {"step": step})
       raise Preempted(step, workdir)
   return states
 
@@ -325,7 +282,7 @@ def _write_images(experiment: Experiment, states: list, data: dict, step: int, w
     return
   for g, slot, seed in _seed_slots(experiment):
     for name, images in group_images[g].items():
-      images_lib.save_grid(os.path.join(workdir, IMAGES_DIR, f"{name}_seed{seed}_step{step}.png"),
+      images_lib.save_grid(os.path.join(workdir, workdir_lib.IMAGES_DIR, f"{name}_seed{seed}_step{step}.png"),
                            images[slot])
 
 

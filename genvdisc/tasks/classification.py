@@ -1,58 +1,16 @@
-"""Tasks: the objective-specific part of training, as pure functions the engine vmaps and scans.
-
-A `Task` knows how to initialise params and optimizer state, how to do one update on a batch,
-and which per-example metrics to evaluate. The engine (`train.engine`) owns everything shared:
-per-step keys, batch sampling, divergence freezing, `lax.scan` chunks, seed vmapping, jit and
-sharding. A GAN's task keeps `{'generator': ..., 'discriminator': ...}` in params and opt_state
-and uses the step key its `update` receives.
-"""
+"""Supervised classification: a model's scores under cross-entropy or the multi-class hinge, + L2."""
 
 from __future__ import annotations
-
-import dataclasses
-from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
 import optax
 
-from genvdisc import objectives
-from genvdisc.data import Dataset
+from genvdisc import objectives, optim
+from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
 from genvdisc.models import Model, get_model, get_spec
-from genvdisc.train import optim
-
-Batch = dict[str, jax.Array]
-Metrics = dict[str, jax.Array]
-
-
-@dataclasses.dataclass(frozen=True)
-class Task:
-  """init(key, x_example) -> (params, opt_state).
-
-  update(params, opt_state, batch, key) -> (params, opt_state, metrics); metrics must hold the
-    scalar 'loss' that divergence detection watches.
-  eval_metrics(params, batch, key) -> {name: per-example values [B]}; the engine averages them
-    over each split (key: a fixed evaluation key, for metrics that sample).
-  uses_conv: its networks have convolutions (picks the CPU chunk default, see engine).
-  dataset_metrics(params, data, key) -> {name: scalar}: optional metrics of the whole dataset
-    (e.g. classifier-FID of generated samples against the test split); `data` is the engine's
-    {'x_train', 'y_train', 'x_test', 'y_test'}. Stored per seed under their own names.
-  images(params, data, key) -> {name: [N, H, W, C] in [0, 1]}: optional picture grids (samples,
-    reconstructions) that `train.run` writes as PNG at checkpoints and at the end.
-  eval_splits: the splits `eval_metrics` is averaged over (drop 'train' when it is costly).
-  sample_batch(data, run_key, key, batch_size) -> batch: optional minibatch sampler replacing the
-    engine's i.i.d. uniform indices, e.g. M2's labelled + unlabelled batches;
-    run_key is the seed's constant key (`engine.seed_keys`), key the step's.
-  """
-  init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
-  update: Callable[[Any, Any, Batch, jax.Array], tuple[Any, Any, Metrics]]
-  eval_metrics: Callable[[Any, Batch, jax.Array], Metrics]
-  uses_conv: bool = False
-  dataset_metrics: Callable[[Any, dict, jax.Array], Metrics] | None = None
-  images: Callable[[Any, dict, jax.Array], dict[str, jax.Array]] | None = None
-  eval_splits: tuple[str, ...] = ("train", "test")
-  sample_batch: Callable[[dict, jax.Array, jax.Array, int], Batch] | None = None
+from genvdisc.tasks.base import Task
 
 
 def random_shift(x: jax.Array, key: jax.Array, max_shift: int) -> jax.Array:
@@ -87,8 +45,7 @@ def classification(model: Model, data_loss: str, optimizer: optax.GradientTransf
     if max_shift:
       batch = {**batch, "x": random_shift(batch["x"], key, max_shift)}
     grads, metrics = jax.grad(loss_fn, has_aux=True)(params, batch)
-    updates, opt_state = optimizer.update(grads, opt_state, params)
-    return optax.apply_updates(params, updates), opt_state, metrics
+    return *optim.apply_gradients(params, opt_state, grads, optimizer), metrics
 
   def eval_metrics(params, batch, key):
     del key  # deterministic metrics
@@ -120,22 +77,3 @@ def classification_from_config(config, dataset: Dataset) -> Task:
   optimizer = optim.from_config(config)
   return classification(model, config.objective, optimizer, config.get("C", 0.0),
                         dataset.num_train, uses_conv=spec.uses_conv, max_shift=max_shift)
-
-
-# config.task -> builder(config, dataset) -> Task. Builders check their own fields.
-TASKS: dict[str, Callable[[Any, Dataset], Task]] = {
-    "classification": classification_from_config,
-}
-
-
-def from_config(config, dataset: Dataset) -> Task:
-  name = config.get("task", "classification")
-  if name not in TASKS:
-    raise ConfigError(f"unknown task {name!r} (config.task); valid: {', '.join(TASKS)}")
-  return TASKS[name](config, dataset)
-
-
-# The generative tasks (vae, iwae, gan, vaegan) live in their own module, which needs `Task`.
-from genvdisc.train import generative_tasks  # noqa: E402
-
-TASKS.update(generative_tasks.TASKS)

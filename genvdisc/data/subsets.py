@@ -1,11 +1,11 @@
-"""Labelled subsets of a training split, the same for every semi-supervised table.
+"""Subsets of a dataset: random class-balanced orders, labelled subsets, training subsets, features.
 
-Seed s labels `num_labels` training examples, num_labels / K of each of the K classes, drawn
-with its run key (`engine.seed_keys(s)[1]`, the key the engine hands a task's `sample_batch`):
-`labelled_subset(run_key, y, K, n)` is the first n of `learning_curves.subset_order` with
-n / K per class, under `fold_in(run_key, LABELS_KEY_DATA)`. So M2 draws the same subset
-in-graph, for each vmapped seed, that the M1 and augmentation tables draw outside
-(`labelled_indices(y, n, s)`).
+`subset_order(key, y, K, c)` is one random permutation in which each class's first c examples
+are moved to the front. Learning curves take its first m examples as a training set of size m
+(`subset_weights`, nested in m); the semi-supervised tables label the first n of
+`subset_order(labels_key(run key of seed s), y, K, n / K)` (`labelled_subset`), n / K per class.
+M2 draws that subset in-graph for each vmapped seed, and the M1 and augmentation tables draw
+the same one outside (`labelled_indices(y, n, s)`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,26 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from genvdisc.data import Dataset
+from genvdisc import rng
+from genvdisc.data.datasets import Dataset, read_only
 from genvdisc.errors import ConfigError
 
-# fold_in data of the labels key: below the evaluation key's 2^32 - 1, above any step.
-LABELS_KEY_DATA = 2**32 - 2
+
+def subset_order(key: jax.Array, y: jax.Array, num_classes: int, min_per_class: int) -> jax.Array:
+  """A permutation of range(n): a random order with each class's first `min_per_class` examples
+  moved to the front (in their random order)."""
+  n = y.shape[0]
+  perm = jax.random.permutation(key, n)                    # perm[j]: the example at position j
+  onehot = jax.nn.one_hot(y[perm], num_classes, dtype=jnp.int32)
+  rank_in_class = jnp.sum(jnp.cumsum(onehot, axis=0) * onehot, axis=1) - 1
+  return perm[jnp.argsort(jnp.arange(n) - n * (rank_in_class < min_per_class))]
+
+
+def subset_weights(key: jax.Array, y: jax.Array, num_classes: int, sizes: jax.Array,
+                   min_per_class: int) -> jax.Array:
+  """0/1 weights [len(sizes), n]: row j selects the first sizes[j] examples of `subset_order`."""
+  rank = jnp.argsort(subset_order(key, y, num_classes, min_per_class))
+  return (rank[None, :] < sizes[:, None]).astype(jnp.float32)
 
 
 def check_num_labels(y: np.ndarray, num_classes: int, num_labels: int) -> None:
@@ -33,18 +48,16 @@ def check_num_labels(y: np.ndarray, num_classes: int, num_labels: int) -> None:
 def labelled_subset(run_key: jax.Array, y: jax.Array, num_classes: int,
                     num_labels: int) -> jax.Array:
   """Indices [num_labels] of the labelled examples of the seed with this run key (traceable)."""
-  from genvdisc import learning_curves  # not at the top: it imports the engine -> tasks -> us
-  key = jax.random.fold_in(run_key, LABELS_KEY_DATA)
-  order = learning_curves.subset_order(key, y, num_classes, num_labels // num_classes)
+  order = subset_order(rng.labels_key(run_key), y, num_classes, num_labels // num_classes)
   return order[:num_labels]
 
 
 def labelled_indices(y: np.ndarray, num_labels: int, seed: int) -> np.ndarray:
   """`labelled_subset` of seed `seed`, as numpy indices."""
-  from genvdisc.train.engine import seed_keys
   num_classes = int(y.max()) + 1
   check_num_labels(y, num_classes, num_labels)
-  return np.asarray(labelled_subset(seed_keys(seed)[1], jnp.asarray(y), num_classes, num_labels))
+  return np.asarray(labelled_subset(rng.seed_keys(seed)[1], jnp.asarray(y), num_classes,
+                                    num_labels))
 
 
 def training_subset(dataset: Dataset, indices: np.ndarray, x_extra: np.ndarray | None = None,
@@ -54,12 +67,12 @@ def training_subset(dataset: Dataset, indices: np.ndarray, x_extra: np.ndarray |
   if x_extra is not None:
     x = np.concatenate([x, x_extra.astype(x.dtype)])
     y = np.concatenate([y, y_extra.astype(y.dtype)])
-  return _read_only(dataclasses.replace(dataset, x_train=x, y_train=y))
+  return read_only(dataclasses.replace(dataset, x_train=x, y_train=y))
 
 
 def with_features(dataset: Dataset, name: str, train: np.ndarray, test: np.ndarray) -> Dataset:
   """`dataset`'s labels with new inputs (e.g. a VAE's posterior means) as a tabular dataset."""
-  return _read_only(dataclasses.replace(
+  return read_only(dataclasses.replace(
       dataset, name=name, kind="tabular", x_train=np.asarray(train, np.float32),
       x_test=np.asarray(test, np.float32)))
 
@@ -71,9 +84,3 @@ def standardize(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.nda
   mean, std = train.mean(0), train.std(0)
   std = np.where(std > 0, std, 1.0)
   return ((train - mean) / std).astype(np.float32), ((test - mean) / std).astype(np.float32)
-
-
-def _read_only(dataset: Dataset) -> Dataset:
-  for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test):
-    array.setflags(write=False)
-  return dataset

@@ -1,4 +1,4 @@
-"""Optimizers and learning-rate schedules by config name."""
+"""Optimizers and learning-rate schedules by config name, and the one update every objective uses."""
 
 import optax
 
@@ -35,3 +35,9 @@ def from_config(config, learning_rate: float | None = None) -> optax.GradientTra
   return make_optimizer(config.optimizer, learning_rate or config.learning_rate,
                         momentum=config.get("momentum", 0.0), b1=config.get("adam_b1", 0.9),
                         schedule=config.get("lr_schedule", "constant"), num_steps=config.num_steps)
+
+
+def apply_gradients(params, opt_state, grads, optimizer: optax.GradientTransformation):
+  """One optimizer step: (params + optimizer.update(grads), new opt_state)."""
+  updates, opt_state = optimizer.update(grads, opt_state, params)
+  return optax.apply_updates(params, updates), opt_state

@@ -1,10 +1,10 @@
 """Learning curves: test error against training-set size m, over random training subsets (splits).
 
 The pool is the whole dataset (`data.load`'s train and test splits together, standardised with
-the train statistics). A split is identified by its seed s: `subset_order(PRNGKey(s), y, K, c)` is
-one random permutation of the pool in which the first c examples of each class are moved to
-the front; the training set of size m is the first m of that order and the test set is the rest of
-the pool (as in the anchor's random splits). So the subsets of one split are nested, every
+the train statistics). A split is identified by its seed s: `data.subsets.subset_order(PRNGKey(s),
+y, K, c)` is one random permutation of the pool in which the first c examples of each class are
+moved to the front; the training set of size m is the first m of that order and the test set is
+the rest of the pool (as in the anchor's random splits). So the subsets of one split are nested, every
 subset with m >= c K holds c examples of every class (GNB and LDA need each class, and a
 class seen once gets GNB variances of only var_smoothing x max variance), and they are
 otherwise uniformly random. A subset is a 0/1 weight vector over the pool: every (split, m) has the same
@@ -36,31 +36,15 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from genvdisc import objectives
-from genvdisc.data import Dataset
+from genvdisc import objectives, optim
+from genvdisc.data.datasets import Dataset
+from genvdisc.data.subsets import subset_weights
 from genvdisc.errors import ConfigError
 from genvdisc.models import gaussian
-from genvdisc.train.engine import seed_groups
+from genvdisc.rng import seed_groups
 
 # fit_and_score(x [n, d], y [n], weights [n], num_classes) -> scores of every example [n, K].
 Classifier = Callable[..., jax.Array]
-
-
-def subset_order(key: jax.Array, y: jax.Array, num_classes: int, min_per_class: int) -> jax.Array:
-  """A permutation of range(n): a random order with each class's first `min_per_class` examples
-  moved to the front (in their random order)."""
-  n = y.shape[0]
-  perm = jax.random.permutation(key, n)                    # perm[j]: the example at position j
-  onehot = jax.nn.one_hot(y[perm], num_classes, dtype=jnp.int32)
-  rank_in_class = jnp.sum(jnp.cumsum(onehot, axis=0) * onehot, axis=1) - 1
-  return perm[jnp.argsort(jnp.arange(n) - n * (rank_in_class < min_per_class))]
-
-
-def subset_weights(key: jax.Array, y: jax.Array, num_classes: int, sizes: jax.Array,
-                   min_per_class: int) -> jax.Array:
-  """0/1 weights [len(sizes), n]: row j selects the first sizes[j] examples of `subset_order`."""
-  rank = jnp.argsort(subset_order(key, y, num_classes, min_per_class))
-  return (rank[None, :] < sizes[:, None]).astype(jnp.float32)
 
 
 def held_out_error(scores: jax.Array, y: jax.Array, weights: jax.Array) -> jax.Array:
@@ -94,8 +78,7 @@ def linear_classifier(data_loss: str, C: float, steps: int, learning_rate: float
 
     def step(carry, _):
       params, state = carry
-      updates, state = solver.update(jax.grad(objective)(params), state, params)
-      return (optax.apply_updates(params, updates), state), None
+      return optim.apply_gradients(params, state, jax.grad(objective)(params), solver), None
 
     (params, _), _ = jax.lax.scan(step, (params, solver.init(params)), None, length=steps)
     return x @ params["kernel"] + params["bias"]

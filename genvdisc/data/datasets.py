@@ -84,7 +84,7 @@ def load(name: str, *, split_seed: int = 0, data_dir: str | None = None,
       or (name.startswith(TFDS_PREFIX) and len(name) > len(TFDS_PREFIX))):
     raise DataError(f"unknown dataset {name!r}; valid names: {', '.join(names())}")
   if name.startswith(TFDS_PREFIX):
-    return _read_only(_load_tfds(name, data_dir or None, int(max_length), stream))
+    return read_only(_load_tfds(name, data_dir or None, int(max_length), stream))
   if stream:
     raise DataError(f"config.input='stream' reads TFDS datasets only, not {name!r}; "
                     "use --config.input=device")
@@ -94,11 +94,12 @@ def load(name: str, *, split_seed: int = 0, data_dir: str | None = None,
 @functools.lru_cache(maxsize=16)
 def _load_embedded(name: str, split_seed: int) -> Dataset:
   if name in SKLEARN_DATASETS:
-    return _read_only(_load_sklearn(name, split_seed))
-  return _read_only(_load_mnist1d(name))
+    return read_only(_load_sklearn(name, split_seed))
+  return read_only(_load_mnist1d(name))
 
 
-def _read_only(dataset: Dataset) -> Dataset:
+def read_only(dataset: Dataset) -> Dataset:
+  """Marks the numpy splits of `dataset` read-only (shared, cached arrays must not change)."""
   for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test):
     if isinstance(array, np.ndarray):
       array.setflags(write=False)

@@ -1,0 +1,102 @@
+"""The augment table: generative data augmentation for LeNet on digits (experiments/configs/augment.py).
+
+Seed s: LeNet (the config's classifier, seed s) on the labelled images of subset s alone
+('none'), with random ±1-pixel shifts ('shift'), and with `generated_per_class` samples per
+class of seed s's M2 ('generated'; `semisupervised.m2_run` with the same labels). Each run
+trains in OUT/<classifier name>-<variant>-seed<s>. Record {'config', 'seeds', 'test_accuracy':
+{variant: {seed: accuracy}}, 'wall_time_s_per_variant'}.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+
+import jax
+import numpy as np
+
+from experiments.configs import get_config
+from experiments.tables.semisupervised import m2_run, seed_list
+from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData
+from experiments.tables.writers import pyplot
+from genvdisc import data, rng
+from genvdisc.data import subsets
+from genvdisc.tasks.registry import from_config
+from genvdisc.train.run import restore_seed_params, train_and_evaluate
+
+ACCURACY = Stat("test acc %", 100.0)
+VARIANTS = {"none": (0, False), "shift": (1, False), "generated": (0, True)}
+# variant -> (random shift in pixels, add M2 samples)
+
+
+def m2_samples(out: str, num_labels: int, per_class: int, seeds: tuple[int, ...],
+               m2_seeds: tuple[int, ...] | None, log=print) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+  """{seed: (images, labels)}: `per_class` samples E[x|y,z], z ~ N(0, I), of every class from
+  that seed's M2 (`m2_run` over `m2_seeds`, None = the M2 config's), drawn with
+  rng.generation_key(seed)."""
+  config, workdir, dataset, _ = m2_run(out, "m2", num_labels, m2_seeds, log)
+  params = restore_seed_params(config, workdir)
+  task = from_config(config, dataset)
+  sample = jax.jit(lambda p, key, y: task.sample(p, key, y.shape[0], labels=y))
+  y = np.repeat(np.arange(dataset.num_classes, dtype=np.int32), per_class)
+  return {s: (np.asarray(sample(params[s], rng.generation_key(s), y)), y) for s in seeds}
+
+
+def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
+  """LeNet test accuracy per variant (module docstring)."""
+  config = get_config("augment")
+  runs = seed_list(seeds, config.num_seeds)
+  start = time.time()
+  dataset = data.load("digits")
+  samples = m2_samples(out, config.num_labels, config.generated_per_class, runs, seeds, log)
+  accuracy = {v: {} for v in VARIANTS}
+  wall = {v: 0.0 for v in VARIANTS}
+  for variant, (shift, generated) in VARIANTS.items():
+    for s in runs:
+      cnn = get_config(config.classifier)
+      cnn.seeds, cnn.random_shift = str(s), shift
+      indices = subsets.labelled_indices(dataset.y_train, config.num_labels, s)
+      train = subsets.training_subset(dataset, indices, *(samples[s] if generated else ()))
+      r = train_and_evaluate(cnn, os.path.join(out, f"{cnn.name}-{variant}-seed{s}"), log=log,
+                             dataset=train)
+      accuracy[variant][str(s)] = r["per_seed"][str(s)]["test_accuracy"]
+      wall[variant] += r["wall_time_s"]
+  record = {"config": config.to_dict(), "seeds": list(runs), "test_accuracy": accuracy,
+            "wall_time_s_per_variant": wall, "wall_time_s": time.time() - start}
+  return TableData(sections(record, tuple(VARIANTS)), record,
+                   {"": functools.partial(plot, record, tuple(VARIANTS), samples[runs[0]][0])})
+
+
+def sections(record: dict, variants: tuple[str, ...]) -> tuple[Section, ...]:
+  config, accuracy = record["config"], record["test_accuracy"]
+  n = config["num_labels"]
+  rows = tuple(GridRow((f"{n} labels, {v}",), (Cell(tuple(accuracy[v].values()), ACCURACY),),
+                       (f"{record['wall_time_s_per_variant'][v]:.0f}",)) for v in variants)
+  return (Section(f"LeNet test accuracy % on digits with {n} labels, mean ± std over seeds "
+                  f"{','.join(map(str, record['seeds']))} ({config['generated_per_class']} M2 "
+                  "samples per class when generated):", ("training data",), ("test acc %",),
+                  ("wall s",), rows),)
+
+
+def plot(record: dict, variants: tuple[str, ...], images: np.ndarray):
+  """Bars of test accuracy per variant, beside a grid of the first seed's M2 samples."""
+  config = record["config"]
+  fig, (ax, grid) = pyplot().subplots(1, 2, figsize=(10, 4.5))
+  acc = [100 * np.asarray(list(record["test_accuracy"][v].values())) for v in variants]
+  ax.bar(range(len(acc)), [a.mean() for a in acc],
+         yerr=[a.std(ddof=1) if len(a) > 1 else 0 for a in acc], capsize=4)
+  ax.set_xticks(range(len(acc)), list(variants), rotation=20)
+  ax.set_ylim(min(a.mean() for a in acc) - 10, 100)
+  ax.set_ylabel("test accuracy %")
+  ax.set_title(f"LeNet, {config['num_labels']} labels (mean ± std over seeds)")
+  per_class = config["generated_per_class"]
+  num_classes = images.shape[0] // per_class
+  picked = images.reshape(num_classes, per_class, 8, 8)[:, :10]
+  grid.imshow(picked.transpose(0, 2, 1, 3).reshape(num_classes * 8, -1), cmap="gray")
+  grid.set_title(f"M2 samples, seed {record['seeds'][0]} (one class per row)")
+  grid.axis("off")
+  return fig
+
+
+TABLE = Table("augment", compute)

@@ -1,0 +1,119 @@
+"""The Ng & Jordan (2001) table: learning curves of generative vs discriminative classifiers.
+
+For every dataset of experiments/configs/ngjordan.py, the test error of each classifier at
+every training-set size m over the splits (`genvdisc.analysis.learning_curves`; --seeds picks
+the splits, each equal to its entry in the full run). Record: {'config', 'curves': {dataset:
+{'sizes', 'split_seeds', 'errors': {classifier: [splits][sizes]}}}, 'wall_time_s'}. Sections:
+the crossover m of every (generative, discriminative) pair, then per dataset the mean error ±
+95% half-width per m (with the breast_cancer anchor). Figures: <stem>_<dataset>.png.
+
+Crossover m of a pair: the smallest m on the grid from which the discriminative model's mean
+error is lower at every larger m, when the generative model is at least as good at some
+smaller m.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import numpy as np
+
+from experiments.configs import get_config
+from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData
+from experiments.tables.writers import pyplot
+from genvdisc import data
+from genvdisc.analysis import learning_curves
+from genvdisc.errors import ConfigError
+
+GENERATIVE = ("gnb", "lda", "qda")
+LABELS = {"gnb": "GNB", "lda": "LDA", "qda": "QDA", "logreg": "LR", "linear_svm": "SVM"}
+# Shared README: sklearn on breast_cancer, 100 random splits (GaussianNB; LogisticRegression C=1e4).
+ANCHOR = {"breast_cancer": {"gnb": {10: .131, 20: .074, 40: .062, 320: .063},
+                            "logreg": {10: .112, 20: .079, 40: .061, 320: .044}}}
+ERROR = Stat("test error", 1.0, 3, True, "ci95")
+
+
+def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
+  """Every dataset's curves (module docstring); `out` holds no workdirs for this table."""
+  config = get_config("ngjordan")
+  split_seeds = tuple(range(config.num_splits)) if seeds is None else seeds
+  start = time.time()
+  fits = learning_curves.classifiers(config)
+  curves = {}
+  for name in config.datasets.split(","):
+    if name not in config.sizes:
+      raise ConfigError(f"dataset {name!r} has no config.sizes entry; add one, e.g. '10,20,40'")
+    sizes = tuple(int(m) for m in config.sizes[name].split(","))
+    begin = time.time()
+    dataset = data.load(name, split_seed=config.split_seed)
+    errors = learning_curves.learning_curves(dataset, sizes, split_seeds, fits, config.split_group,
+                                             config.min_per_class)
+    log(f"{name}: {len(split_seeds)} splits x {len(sizes)} sizes x {len(fits)} classifiers "
+        f"in {time.time() - begin:.0f} s")
+    curves[name] = {"sizes": list(sizes), "split_seeds": list(split_seeds),
+                    "errors": {k: v.tolist() for k, v in errors.items()}}
+  record = {"config": config.to_dict(), "curves": curves, "wall_time_s": time.time() - start}
+  return TableData(sections(record),
+                   record, {f"_{name}": functools.partial(plot, name, r) for name, r in curves.items()})
+
+
+def _cells(errors) -> tuple[Cell, ...]:
+  """One cell per m of a classifier's [splits][sizes] errors."""
+  return tuple(Cell(tuple(column), ERROR) for column in zip(*errors))
+
+
+def crossover(sizes, generative, discriminative) -> str:
+  """The crossover m (module docstring) of two mean-error curves, or why there is none."""
+  gen, disc = np.asarray(generative), np.asarray(discriminative)
+  disc_better = disc < gen
+  if disc_better.all():
+    return "none: discriminative wins at every m"
+  if not disc_better[-1]:
+    return "none: generative wins at the largest m"
+  first = len(sizes) - int(np.argmin(disc_better[::-1]))   # start of the final winning run
+  return str(sizes[first])
+
+
+def sections(record: dict) -> tuple[Section, ...]:
+  """The crossover grid, then one grid per dataset (module docstring), from the record."""
+  config, curves = record["config"], record["curves"]
+  classifiers = [c for c in config["classifiers"].split(",") if c]
+  pairs = [(g, d) for g in classifiers if g in GENERATIVE for d in classifiers if d not in GENERATIVE]
+  crossovers = []
+  for ds, r in curves.items():
+    means = {c: [ERROR.summary(cell.values)[0] for cell in _cells(r["errors"][c])]
+             for c in classifiers}
+    crossovers.append(GridRow((ds, ", ".join(map(str, r["sizes"]))),
+                              tuple(crossover(r["sizes"], means[g], means[d]) for g, d in pairs)))
+  splits = len(next(iter(curves.values()))["split_seeds"])
+  out = [Section(f"Crossover m (C = {config['C']:g} for LR and the SVM; mean test error over "
+                 f"{splits} splits):", ("dataset", "m grid"),
+                 tuple(f"{LABELS[g]} vs {LABELS[d]}" for g, d in pairs), (), tuple(crossovers))]
+  for ds, r in curves.items():
+    rows = [GridRow((LABELS[c],), _cells(r["errors"][c])) for c in classifiers]
+    rows += [GridRow((f"{LABELS[c]}, sklearn anchor",),
+                     tuple(f"{anchor[m]:.3f}" if m in anchor else "-" for m in r["sizes"]))
+             for c, anchor in ANCHOR.get(ds, {}).items()]
+    out.append(Section(f"{ds}: test error, mean ± 95% half-width", ("classifier",),
+                       tuple(f"m={m}" for m in r["sizes"]), (), tuple(rows), (("dataset", ds),)))
+  return tuple(out)
+
+
+def plot(name: str, r: dict):
+  """Mean test error against m (log scale) with the 95% band, one line per classifier."""
+  fig, ax = pyplot().subplots(figsize=(6, 4.5))
+  for c in sorted(r["errors"], key=list(LABELS).index):   # fixed colours (json sorts keys)
+    mean, half = np.asarray([ERROR.summary(cell.values) for cell in _cells(r["errors"][c])]).T
+    line, = ax.plot(r["sizes"], mean, marker="o", label=LABELS[c],
+                    linestyle="--" if c in GENERATIVE else "-")
+    ax.fill_between(r["sizes"], mean - half, mean + half, color=line.get_color(), alpha=0.2)
+  ax.set_xscale("log")
+  ax.set_xlabel("training examples m")
+  ax.set_ylabel("test error")
+  ax.set_title(f"{name}, {len(r['split_seeds'])} splits (dashed: generative)")
+  ax.legend()
+  return fig
+
+
+TABLE = Table("ngjordan", compute)

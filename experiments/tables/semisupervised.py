@@ -1,0 +1,209 @@
+"""The semi-supervised tables on digits: m1 (M1 features) and m2 (M2 and M1+M2); augment
+(experiments/tables/augment.py) draws from the same M2 runs.
+
+A seed s is labelled subset s (`subsets.labelled_indices`: n / 10 per class, drawn with seed
+s's run key) plus model init s. M1's VAE is unsupervised and trained once (seed 0) for every
+seed, in OUT/<vae config name>. M2 runs train in OUT/<config name>-<n>labels<suffix> (resumable,
+read back when finished); every run's seed_group is fixed by its config, so --seeds=3
+reproduces seed 3's numbers of the full run bitwise (tests/test_semisupervised.py).
+
+  m1: LR and the linear SVM on raw pixels vs on M1's posterior means, 20/50/100/all labels.
+      Record {'config', 'seeds', 'errors': {features: {classifier: [seeds][label counts]}}}.
+  m2: M2 on pixels and M1+M2 (M2 on M1's standardised posterior means, Gaussian p(x|y,z)),
+      50 and 100 labels; test error of q(y|x). Record {'configs', 'test_error': {'<model>/<n>':
+      {seed: error}}, 'wall_time_s_per_run'}.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from experiments.configs import get_config
+from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, suffix
+from experiments.tables.writers import pyplot
+from genvdisc import data
+from genvdisc.analysis import learning_curves
+from genvdisc.data import subsets
+from genvdisc.tasks.registry import from_config
+from genvdisc.train.run import restore_seed_params, train_and_evaluate
+
+ERROR = Stat("test error %", 100.0, 1, True)
+CLASSIFIER_LABELS = {"logreg": "LR", "linear_svm": "SVM"}
+FEATURES = ("pixels", "M1")
+M2_MODELS = {"m2": "m2_digits", "m1m2": "m1m2_digits"}   # row -> experiments/configs module
+M2_LABELS = {"m2": "M2", "m1m2": "M1+M2"}
+M2_NUM_LABELS = (50, 100)
+# Kingma et al. (2014), Table 1, MNIST with 100 labels: test error %.
+MNIST_ANCHOR = {"m2": "MNIST, 100 labels: 11.97 ± 1.71", "m1m2": "MNIST, 100 labels: 3.33 ± 0.14"}
+
+
+def seed_list(seeds: tuple[int, ...] | None, num_seeds: int) -> tuple[int, ...]:
+  return tuple(range(num_seeds)) if seeds is None else seeds
+
+
+# ------------------------------------------------------------------------------------------ M1
+def m1_features(out: str, vae: str = "m1_vae_digits", log=print) -> tuple[np.ndarray, np.ndarray]:
+  """M1's features: posterior means E_q[z|x] of the digits train and test splits under the VAE
+  `vae` (trained in OUT/<vae> without labels, or read back)."""
+  config = get_config(vae)
+  dataset = data.load(config.dataset)
+  train_and_evaluate(config, os.path.join(out, config.name), log=log)
+  (seed, params), = restore_seed_params(config, os.path.join(out, config.name)).items()
+  task = from_config(config, dataset)
+  encode = jax.jit(lambda x: task.encode(params, x))
+  return np.asarray(encode(dataset.x_train)), np.asarray(encode(dataset.x_test))
+
+
+@functools.lru_cache(maxsize=None)
+def _test_errors(classifier: str, C: float, steps: int, learning_rate: float, num_train: int,
+                 num_classes: int):
+  """jit(vmap): (x [n, d], y [n], weights [S, n]) -> test error of each fit [S]; the first
+  num_train rows are the training split, the rest the test split."""
+  fit = learning_curves.linear_classifier(
+      "cross_entropy" if classifier == "logreg" else "hinge", C, steps, learning_rate)
+
+  def test_error(x, y, weights):
+    scores = fit(x, y, weights, num_classes)[num_train:]
+    return jnp.mean(jnp.argmax(scores, -1) != y[num_train:])
+  return jax.jit(jax.vmap(test_error, in_axes=(None, None, 0)))
+
+
+def m1_errors(config, features: dict[str, tuple[np.ndarray, np.ndarray]], dataset: data.Dataset,
+              seeds: tuple[int, ...]) -> dict:
+  """{features: {classifier: test errors [seeds][label counts]}}: each classifier fitted on the
+  seed's labelled training examples (every label count of a seed in one vmap)."""
+  n_train = dataset.num_train
+  counts = [n_train if n == "all" else int(n) for n in config.num_labels.split(",")]
+  y = jnp.asarray(np.concatenate([dataset.y_train, dataset.y_test]))
+  weights = np.zeros((len(seeds), len(counts), n_train + dataset.num_test), np.float32)
+  for i, s in enumerate(seeds):
+    for j, n in enumerate(counts):
+      weights[i, j, subsets.labelled_indices(dataset.y_train, n, s) if n < n_train
+              else slice(0, n_train)] = 1.0
+  out = {}
+  for name, (train, test) in features.items():
+    x = jnp.asarray(np.concatenate([train, test]))
+    out[name] = {}
+    for classifier in config.classifiers.split(","):
+      test_errors = _test_errors(classifier, config.C, config.steps, config.learning_rate,
+                                 n_train, dataset.num_classes)
+      out[name][classifier] = [np.asarray(test_errors(x, y, jnp.asarray(w))).tolist()
+                               for w in weights]
+  return out
+
+
+def compute_m1(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
+  """The m1 table (module docstring; experiments/configs/m1.py)."""
+  config = get_config("m1")
+  seeds = seed_list(seeds, config.num_seeds)
+  start = time.time()
+  dataset = data.load("digits")
+  features = dict(zip(FEATURES, [(dataset.x_train.reshape(dataset.num_train, -1),
+                                  dataset.x_test.reshape(dataset.num_test, -1)),
+                                 m1_features(out, config.vae, log)]))
+  if config.standardize:
+    features = {name: subsets.standardize(*pair) for name, pair in features.items()}
+  record = {"config": config.to_dict(), "seeds": list(seeds),
+            "errors": m1_errors(config, features, dataset, seeds),
+            "wall_time_s": time.time() - start}
+  return TableData(m1_sections(record), record, {"": functools.partial(m1_plot, record)})
+
+
+def m1_sections(record: dict) -> tuple[Section, ...]:
+  config, errors = record["config"], record["errors"]
+  counts = config["num_labels"].split(",")
+  rows = tuple(GridRow((CLASSIFIER_LABELS[classifier], name),
+                       tuple(Cell(tuple(column), ERROR) for column in zip(*errors[name][classifier])))
+               for classifier in config["classifiers"].split(",") for name in FEATURES)
+  return (Section(f"Test error % on digits, mean ± std over seeds "
+                  f"{','.join(map(str, record['seeds']))} (C = {config['C']:g}; features "
+                  f"{'' if config['standardize'] else 'not '}standardised):",
+                  ("classifier", "features"), tuple(f"{n} labels" for n in counts), (), rows),)
+
+
+def m1_plot(record: dict):
+  config, errors = record["config"], record["errors"]
+  counts = config["num_labels"].split(",")
+  fig, ax = pyplot().subplots(figsize=(6, 4.5))
+  x = range(len(counts))
+  for classifier in config["classifiers"].split(","):
+    for name in FEATURES:
+      e = 100 * np.asarray(errors[name][classifier])
+      ax.errorbar(x, e.mean(0), yerr=e.std(0, ddof=1) if len(e) > 1 else None, marker="o",
+                  capsize=3, linestyle="-" if name == "M1" else "--",
+                  label=f"{CLASSIFIER_LABELS[classifier]}, {name}")
+  ax.set_xticks(list(x), counts)
+  ax.set_xlabel("labelled examples")
+  ax.set_ylabel("test error %")
+  ax.set_title("digits: M1 features vs raw pixels")
+  ax.legend()
+  return fig
+
+
+# ------------------------------------------------------------------------------------------ M2
+def m2_run(out: str, model: str, num_labels: int, seeds: tuple[int, ...] | None, log=print):
+  """Trains (or reads back) `model` ('m2' or 'm1m2') with `num_labels` labels for `seeds`
+  (None: the config's) in OUT/<config name>-<num_labels>labels<suffix>; returns (config,
+  workdir, dataset, results.json)."""
+  config = get_config(M2_MODELS[model])
+  config.num_labels = num_labels
+  if seeds is not None:
+    config.seeds = ",".join(map(str, seeds))
+  dataset = data.load(config.dataset)
+  if model == "m1m2":
+    dataset = subsets.with_features(dataset, f"{config.dataset}_m1",
+                                    *m1_features(out, get_config("m1").vae, log))
+  workdir = os.path.join(out, f"{config.name}-{num_labels}labels" + suffix(seeds))
+  return config, workdir, dataset, train_and_evaluate(config, workdir, log=log, dataset=dataset)
+
+
+def compute_m2(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
+  """The m2 table (module docstring): test error of q(y|x), M2 and M1+M2, 50 and 100 labels."""
+  start = time.time()
+  runs = {f"{model}/{n}": m2_run(out, model, n, seeds, log)[-1] for model in M2_MODELS
+          for n in M2_NUM_LABELS}
+  record = {"configs": {run: r["config"] for run, r in runs.items()},
+            "test_error": {run: {s: 1.0 - m["test_accuracy"] for s, m in r["per_seed"].items()}
+                           for run, r in runs.items()},
+            "wall_time_s_per_run": {run: r["wall_time_s"] for run, r in runs.items()},
+            "wall_time_s": time.time() - start}
+  sections = m2_sections(record, tuple(M2_MODELS), M2_NUM_LABELS)
+  return TableData(sections, record, {"": functools.partial(m2_plot, sections[0])})
+
+
+def m2_sections(record: dict, models: tuple[str, ...], num_labels: tuple[int, ...]):
+  errors, wall = record["test_error"], record["wall_time_s_per_run"]
+  rows = tuple(GridRow((M2_LABELS[model],),
+                       tuple(Cell(tuple(errors[f"{model}/{n}"].values()), ERROR) for n in num_labels),
+                       (f"{sum(wall[f'{model}/{n}'] for n in num_labels):.0f}", MNIST_ANCHOR[model]))
+               for model in models)
+  seeds = ",".join(errors[f"{models[0]}/{num_labels[0]}"])
+  return (Section(f"Test error % of q(y|x) on digits, mean ± std over seeds {seeds}:", ("model",),
+                  tuple(f"{n} labels" for n in num_labels),
+                  ("wall s", "Kingma et al. 2014 (MNIST, not digits)"), rows),)
+
+
+def m2_plot(section: Section):
+  """Grouped bars: one group per label count, one bar per model (mean ± std over seeds)."""
+  fig, ax = pyplot().subplots(figsize=(6, 4.5))
+  width = 0.8 / len(section.rows)
+  positions = range(len(section.columns))
+  for i, row in enumerate(section.rows):
+    e = [100 * np.asarray(cell.values) for cell in row.cells]
+    ax.bar([j + i * width for j in positions], [v.mean() for v in e], width,
+           yerr=[v.std(ddof=1) if len(v) > 1 else 0 for v in e], capsize=4, label=row.keys[0])
+  ax.set_xticks([j + width / 2 for j in positions], section.columns)
+  ax.set_ylabel("test error %")
+  ax.set_title("digits: semi-supervised M2 and M1+M2 (mean ± std over seeds)")
+  ax.legend()
+  return fig
+
+
+M1 = Table("m1", compute_m1)
+M2 = Table("m2", compute_m2)

@@ -1,0 +1,84 @@
+"""What a table is: a `Table` computes `TableData`, which `writers.write` turns into its files.
+
+`Table.compute(out, seeds, log, sets)` trains or reads back what the table needs under OUT
+(`seeds`: the --seeds tuple, None = the table's own; `sets`: --set (field, text) pairs, only for
+a table with `takes_sets`) and returns the table's sections, a json record of every seed's
+numbers, and optionally its own figures. A section is a caption and a grid: key columns, cell
+columns (a `Cell` holds a number's per-seed values and the `Stat` that formats them), trailing
+text columns. A new table of any shape is a `Table` and the function computing its cells.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, NamedTuple
+
+from genvdisc import results
+
+
+class Stat(NamedTuple):
+  """How per-seed values read: 'mean ± spread' times `scale`, to `digits` decimals. spread
+  'std' is the sample standard deviation (0 for one value), 'ci95' the 95% half-width
+  1.96 std / sqrt(n)."""
+  label: str                   # what the numbers are, e.g. 'test acc %' (chart axis)
+  scale: float = 1.0           # 100 for fractions shown in %
+  digits: int = 1
+  lower_is_better: bool = False
+  spread: str = "std"          # std | ci95
+
+  def summary(self, values) -> tuple[float, float]:
+    """(mean, spread) of the values, unscaled."""
+    stat = results.mean_std(values)
+    if self.spread == "ci95":
+      return stat["mean"], 1.96 * stat["std"] / math.sqrt(stat["n"])
+    return stat["mean"], stat["std"]
+
+  def text(self, values) -> str:
+    mean, spread = self.summary(values)
+    return f"{self.scale * mean:.{self.digits}f} ± {self.scale * spread:.{self.digits}f}"
+
+
+class Cell(NamedTuple):
+  values: tuple[float, ...]    # one per seed (or split), in seed order
+  stat: Stat
+
+  @property
+  def text(self) -> str:
+    return self.stat.text(self.values)
+
+
+class GridRow(NamedTuple):
+  keys: tuple[str, ...]
+  cells: tuple[Cell | str, ...]     # a number, or text ('-' where a row has no such number)
+  texts: tuple[str, ...] = ()
+  marker: float | None = None       # published value of the first cell, drawn on the chart
+
+
+class Section(NamedTuple):
+  caption: str                      # the paragraph above the grid ('' = none)
+  keys: tuple[str, ...]             # headers of the leading key columns
+  columns: tuple[str, ...]          # headers of the cell columns
+  texts: tuple[str, ...]            # headers of the trailing text columns
+  rows: tuple[GridRow, ...]
+  csv_keys: tuple[tuple[str, str], ...] = ()  # (header, value) columns leading its csv lines
+
+
+class TableData(NamedTuple):
+  sections: tuple[Section, ...]
+  record: dict[str, Any]            # OUT/<stem>.json: every seed's numbers, configs, wall time
+  # png name suffix ('' = <stem>.png) -> a function drawing that matplotlib figure;
+  # None: `writers.bar_chart` of the rows' first cells.
+  figures: dict[str, Callable[[], Any]] | None = None
+
+
+class Table(NamedTuple):
+  name: str
+  compute: Callable[..., TableData]   # (out, seeds, log, sets) -> TableData
+  takes_sets: bool = False            # applies --set to its configs (else --set is an error)
+
+
+def suffix(seeds: tuple[int, ...] | None, sets: tuple[tuple[str, str], ...] = ()) -> str:
+  """'' for the table's own seeds and configs, '-seeds-3-4' for --seeds=3,4, then
+  '-<field>-<value>' per --set: the suffix of the table's files and its rows' workdirs."""
+  text = "" if seeds is None else "-seeds-" + "-".join(map(str, seeds))
+  return text + "".join(f"-{f}-{v}".replace(",", "-") for f, v in sets)

@@ -1,0 +1,202 @@
+"""The trained tables: one config per row (core, mnist1d, generative, summary).
+
+A `Row` trains `experiments/configs/<config>.py` (plus the row's `overrides`, then --set) over
+its seeds with `train_and_evaluate` in OUT/<row name><suffix> (resumable; a finished workdir is
+read back); a row whose config names a judge gets it from `load_judge` (OUT/judges). A
+`ClosedFormRow` fits a Gaussian generative classifier in closed form once per seed. Every row
+yields a results.json-shaped dict; the table's record holds them all ({'table', 'rows'}) and
+its one section is a pure function of that record (`section`): one grid row per config with
+`metrics` as cell columns, or each row's headline metric (`HEADLINE`) when metrics is None.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import os
+import time
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from experiments.configs import get_config
+from experiments.judges import load_judge
+from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, suffix
+from genvdisc import data, results
+from genvdisc.config import parse_seeds
+from genvdisc.errors import ConfigError
+from genvdisc.evaluate.frechet import judged_scores
+from genvdisc.models import gaussian
+from genvdisc.train.run import train_and_evaluate
+
+
+class Metric(NamedTuple):
+  key: str                     # a per-seed metric of results.json
+  stat: Stat
+
+
+TEST_ACC = Metric("test_accuracy", Stat("test acc %", 100.0))
+TRAIN_ACC = Metric("train_accuracy", Stat("train acc %", 100.0))
+TEST_NLL = Metric("test_nll", Stat("test NLL (nats)", 1.0, 2, True))
+CLASSIFIER_FID = Metric("classifier_fid", Stat("classifier-FID", 1.0, 1, True))
+CLASSIFIER_IS = Metric("classifier_is", Stat("classifier-IS", 1.0, 2))
+# The headline metric of each task, for tables that mix tasks (summary).
+HEADLINE = {"classification": TEST_ACC, "m2": TEST_ACC, "vae": TEST_NLL, "iwae": TEST_NLL,
+            "gan": CLASSIFIER_FID, "vaegan": CLASSIFIER_FID}
+DEFAULT_SEEDS = (0, 1, 2, 3, 4)   # a ClosedFormRow's seeds without --seeds
+
+
+class Row(NamedTuple):
+  config: str                   # module in experiments/configs
+  reference: str = "-"          # the published / sklearn number, as text
+  paper: float | None = None    # the published value of the chart's metric, for the chart
+  overrides: tuple[tuple[str, Any], ...] = ()  # config fields this table sets
+  name: str = ""                # row and workdir name; '' = the config's name
+
+  @property
+  def label(self) -> str:
+    return self.name or self.config
+
+
+class ClosedFormRow(NamedTuple):
+  """A Gaussian generative classifier (genvdisc.models.gaussian) fitted by maximum likelihood on
+  the whole training split of `dataset` (flattened, unscaled features, as scikit-learn's
+  GaussianNB / LDA / QDA on the bundled sets); seed s is the dataset's split seed s. With a
+  `judge`, the fitted p(x, y) is also a generator: `fid_samples` draws (key PRNGKey(s), pixels
+  clipped to [0, 1]) get classifier-FID / IS against the test images, as the trained generators."""
+  model: str                    # gnb | lda | qda
+  dataset: str
+  reference: str = "-"
+  paper: float | None = None
+  hyper: tuple[tuple[str, Any], ...] = ()  # fit keyword arguments (var_smoothing, reg_param...)
+  judge: str = ""               # classifier config judging samples ('' = none)
+  fid_samples: int = 1000
+  seed_is_split: bool = True    # False: every seed fits split 0 (the judge's), seeds vary the samples
+
+  @property
+  def label(self) -> str:
+    return f"{self.model}_{self.dataset}"
+
+
+def table(name: str, rows: list, metrics: tuple[Metric, ...] | None) -> Table:
+  """The spec of a trained table: `rows` (Row | ClosedFormRow), `metrics` its cell columns
+  (None: each row's headline metric, named in a key column)."""
+  return Table(name, functools.partial(_compute, name, tuple(rows), metrics), takes_sets=True)
+
+
+def _compute(name, rows, metrics, out, seeds, log, sets) -> TableData:
+  record = {"table": name, "rows": []}
+  for row in rows:
+    r = (closed_form_results(row, DEFAULT_SEEDS if seeds is None else seeds, out, log) if isinstance(row, ClosedFormRow)
+         else _train(row, out, seeds, log, sets))
+    record["rows"].append({"name": row.label, "reference": row.reference, "paper": row.paper,
+                           "config": r["config"], "per_seed": r["per_seed"],
+                           "summary": r["summary"], "wall_time_s": r["wall_time_s"]})
+  return TableData((section(record, metrics),), record)
+
+
+def _train(row: Row, out: str, seeds, log, sets) -> dict:
+  config = get_config(row.config)
+  apply_overrides(config, row.overrides)
+  if row.name:
+    config.name = row.name
+  _with_sets(config, sets)
+  if seeds is not None:
+    config.seeds = ",".join(map(str, seeds))
+  judge = (load_judge(config.judge, config.dataset, os.path.join(out, "judges"), log)
+           if config.get("judge") else None)
+  return train_and_evaluate(config, os.path.join(out, row.label + suffix(seeds, sets)), log=log,
+                            judge=judge)
+
+
+def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...], out: str, log=print) -> dict:
+  """Test and train accuracy of the fit for every seed (with a judge, classifier-FID / IS of its
+  samples; the judge in OUT/judges), as a results.json-shaped dict."""
+  start = time.time()
+  model = gaussian.GAUSSIAN_CLASSIFIERS[row.model]
+  judge = load_judge(row.judge, row.dataset, os.path.join(out, "judges"), log) if row.judge else None
+  per_seed = {}
+  for seed in seeds:
+    d = data.load(row.dataset, split_seed=seed if row.seed_is_split else 0)
+    x_train = jnp.asarray(d.x_train.reshape(d.num_train, -1), jnp.float32)
+    x_test = jnp.asarray(d.x_test.reshape(d.x_test.shape[0], -1), jnp.float32)
+    params = model.fit(x_train, jnp.asarray(d.y_train), d.num_classes,
+                       jnp.ones(d.num_train), **dict(row.hyper))
+    accuracy = lambda x, y: float(np.mean(np.asarray(jnp.argmax(model.log_joint(params, x), -1)) == y))
+    per_seed[str(seed)] = {"test_accuracy": accuracy(x_test, d.y_test),
+                           "train_accuracy": accuracy(x_train, d.y_train),
+                           "diverged_at_step": None}
+    if judge is not None:
+      samples, _ = model.sample(params, jax.random.PRNGKey(seed), row.fid_samples)
+      images = jnp.clip(samples, 0.0, 1.0).reshape(-1, *d.example_shape)
+      scores = judged_scores(judge, images, jnp.asarray(d.x_test))
+      per_seed[str(seed)].update({k: float(v) for k, v in scores.items()})
+  return {"config": {"name": row.label, "model": row.model, "dataset": row.dataset,
+                     "task": "classification", "fit": "closed form", "judge": row.judge,
+                     **dict(row.hyper)},
+          "per_seed": per_seed, "summary": results.summarize(per_seed),
+          "wall_time_s": time.time() - start}
+
+
+def apply_overrides(config, overrides) -> None:
+  """Sets `field=value` pairs on a config (dotted fields reach nested ConfigDicts); a field the
+  config lacks raises KeyError."""
+  for field, value in overrides:
+    *path, leaf = field.split(".")
+    node = config
+    for part in path:
+      node = node[part]
+    if leaf not in node:
+      raise KeyError(field)
+    node[leaf] = value
+
+
+def _with_sets(config, sets: tuple[tuple[str, str], ...]) -> None:
+  """Each --set value read as a Python literal (else a string), type-checked by ConfigDict."""
+  for field, text in sets:
+    try:
+      value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+      value = text
+    try:
+      apply_overrides(config, ((field, value),))
+    except (KeyError, AttributeError):
+      raise ConfigError(f"--set {field}=...: {config.name} has no field {field!r}; the fields "
+                        "are documented in experiments/configs/default.py") from None
+    except TypeError as e:
+      raise ConfigError(f"--set {field}={text!r} has the wrong type ({e})") from None
+
+
+def section(record: dict, metrics: tuple[Metric, ...] | None) -> Section:
+  """The table's grid from its record: config, model, dataset, seeds, the metric cells (mean ±
+  std over the seeds that did not diverge; '-' without the metric), wall time, reference."""
+  rows = []
+  for r in record["rows"]:
+    cfg = r["config"]
+    keys = (r["name"], cfg["model"], cfg["dataset"], _seeds_text(r["per_seed"]))
+    if metrics is None:
+      headline = HEADLINE[cfg.get("task", "classification")]
+      keys, cells = keys + (headline.stat.label,), (_cell(r["per_seed"], headline),)
+    else:
+      cells = tuple(_cell(r["per_seed"], m) for m in metrics)
+    rows.append(GridRow(keys, cells, (f"{r['wall_time_s']:.0f}", r["reference"]), r["paper"]))
+  keys = ("config", "model", "dataset", "seeds")
+  if metrics is None:
+    keys, columns = keys + ("metric",), ("mean ± std",)
+  else:
+    columns = tuple(m.stat.label for m in metrics)
+  return Section("", keys, columns, ("wall s", "reference"), tuple(rows))
+
+
+def _cell(per_seed: dict, metric: Metric) -> Cell | str:
+  values = tuple(m[metric.key] for m in per_seed.values()
+                 if m.get("diverged_at_step") is None and isinstance(m.get(metric.key), (int, float)))
+  return Cell(values, metric.stat) if values else "-"
+
+
+def _seeds_text(per_seed: dict) -> str:
+  diverged = [s for s, m in per_seed.items() if m.get("diverged_at_step") is not None]
+  return f"{len(per_seed)}" + (f" ({len(diverged)} diverged: {','.join(diverged)})"
+                               if diverged else "")

@@ -1,0 +1,1 @@
+"""Studies over training subsets that fit many small models at once (no engine run)."""

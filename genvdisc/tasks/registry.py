@@ -1,0 +1,31 @@
+"""config.task -> builder(config, dataset) -> Task. Builders check their own fields."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from genvdisc.data.datasets import Dataset
+from genvdisc.errors import ConfigError
+from genvdisc.tasks.base import Task
+from genvdisc.tasks.classification import classification_from_config
+from genvdisc.tasks.gan import gan_from_config
+from genvdisc.tasks.m2 import m2_from_config
+from genvdisc.tasks.vae import vae_from_config
+from genvdisc.tasks.vaegan import vaegan_from_config
+
+TASKS: dict[str, Callable[[Any, Dataset], Task]] = {
+    "classification": classification_from_config,
+    "vae": vae_from_config,
+    "iwae": vae_from_config,
+    "gan": gan_from_config,
+    "vaegan": vaegan_from_config,
+    "m2": m2_from_config,
+}
+
+
+def from_config(config, dataset: Dataset) -> Task:
+  """The task config.task (default classification) for `dataset`; nothing is trained or read."""
+  name = config.get("task", "classification")
+  if name not in TASKS:
+    raise ConfigError(f"unknown task {name!r} (config.task); valid: {', '.join(TASKS)}")
+  return TASKS[name](config, dataset)
