@@ -22,6 +22,7 @@ from absl import app, flags, logging
 from ml_collections import config_flags
 
 from experiments.judges import JUDGES_DIR, judge_for
+from genvdisc import config as config_lib
 from genvdisc import distributed, results
 from genvdisc.errors import GenvdiscError
 from genvdisc.train import preemption
@@ -67,6 +68,7 @@ def main(argv):
     distributed.initialize(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id,
                            auto=FLAGS.multihost)
     log = lambda line: print(line, flush=True)
+    config_lib.validate(FLAGS.config)  # bad input fails before a judge trains
     judge = judge_for(FLAGS.config, os.path.join(FLAGS.workdir, JUDGES_DIR), log)
     run = train_and_evaluate(FLAGS.config, FLAGS.workdir, log=log, overwrite=FLAGS.overwrite,
                              judge=judge)

@@ -3,7 +3,7 @@
   python -m experiments.reproduce --table=augment --out=results
   python -m experiments.reproduce --table=augment --out=results --seeds=3   # seed 3 alone, equal
 
-Seed s: the 100 labelled images of subset s (`semisupervised.labelled_indices`), LeNet
+Seed s: the 100 labelled images of subset s (`genvdisc.data.subsets.labelled_indices`), LeNet
 (augment_lenet_digits) trained on (a) them alone, (b) them with random ±1-pixel shifts,
 (c) them plus `generated_per_class` samples per class of seed s's M2 (m2_digits with 100
 labels, trained on the same labelled subset and every training image unlabelled:

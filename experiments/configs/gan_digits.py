@@ -1,6 +1,6 @@
 """GAN, MLP generator 16-128-128-64 (tanh, sigmoid pixels) and discriminator 64-128-128-1 (leaky
 ReLU), non-saturating generator loss, Adam(b1 = 0.5), on sklearn digits. Judged by mlp_digits
-(seed 0, trained once into runs/judges/mlp_digits): classifier-FID every 500 steps into
+(seed 0, trained once into <workdir>/judges/mlp_digits): classifier-FID every 500 steps into
 results.json "curves", sample grids in images/ at every checkpoint.
 
   python -m experiments.main --config=experiments/configs/gan_digits.py --workdir=runs/gan_digits

@@ -3,7 +3,7 @@
   python -m experiments.reproduce --table=m1 --out=results
   python -m experiments.reproduce --table=m1 --out=results --seeds=3   # seed 3 alone, equal
 
-Seed s labels `semisupervised.labelled_indices(y_train, n, s)` (n / 10 per class) for n in
+Seed s labels `subsets.labelled_indices(y_train, n, s)` (n / 10 per class) for n in
 `num_labels`, 'all' = the whole training split. LR and the Crammer–Singer SVM
 (`learning_curves.linear_classifier`: full-batch Adam on the weighted, L2-penalised loss with
 sklearn's C) are fitted on those examples' features, once on raw pixels and once on M1's

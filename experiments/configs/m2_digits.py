@@ -2,7 +2,7 @@
 
   python -m experiments.reproduce --table=m2 --out=results   # 50 and 100 labels, seeds 0-4
 
-Seed s keeps the labels of subset s (`semisupervised.labelled_subset` of its run key, drawn
+Seed s keeps the labels of subset s (`genvdisc.data.subsets.labelled_subset` of its run key, drawn
 in-graph) and uses every training image unlabelled.
 Classifier q(y|x): MLP 128 (ReLU); q(z|x,y) and p(x|y,z): MLP 128-128 (tanh), latent 16,
 Bernoulli decoder with dynamic binarisation; classifier_weight = alpha / N = 0.1 (the paper's

@@ -77,3 +77,10 @@ def judged_scores(judge: Judge, samples: jax.Array, x_test: jax.Array) -> dict[s
   fake_logits, fake_features = judge.apply(samples)
   return {"classifier_fid": classifier_fid(real_features, fake_features),
           "classifier_is": classifier_inception_score(fake_logits)}
+
+
+def sample_scores(judge: Judge, sample, num_samples: int):
+  """dataset_metrics(params, data, key) for the engine: `judged_scores` of num_samples draws of
+  sample(params, key, n) against data['x_test']."""
+  return lambda params, data, key: judged_scores(judge, sample(params, key, num_samples),
+                                                 data["x_test"])

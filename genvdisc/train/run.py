@@ -3,10 +3,8 @@
 `make_train(config)` builds everything static (data, mesh, jitted trainer, seed groups) without
 touching the disk; `train_and_evaluate` drives it.
 
-Evaluators are built by the caller and passed in: a config with `judge` set needs
-`judge=` (a `frechet.Judge`, e.g. from `experiments.judges.load_judge`), whose classifier-FID/IS
-of the task's samples against the test split are evaluated with the other metrics. Building a
-task never trains anything.
+A config with `judge` set needs `judge=` (a `frechet.Judge` its caller built, e.g. with
+`experiments.judges.load_judge`): its classifier-FID/IS of the task's samples join the metrics.
 
 Order of work, so that bad input costs nothing and leaves nothing behind:
   1. check the config, load the dataset, check they fit, build the mesh  (no files touched)
@@ -129,8 +127,7 @@ def _judge_metrics(config, task, judge: frechet.Judge):
   if task.sample is None:
     raise ConfigError(f"config.task={config.task!r} draws no samples to judge; use "
                       "--config.judge=''")
-  return lambda params, data, key: frechet.judged_scores(
-      judge, task.sample(params, key, config.fid_samples), data["x_test"])
+  return frechet.sample_scores(judge, task.sample, config.fid_samples)
 
 
 def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
