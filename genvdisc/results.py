@@ -7,6 +7,7 @@ import math
 import os
 import tempfile
 from importlib import metadata
+from typing import Callable
 
 PACKAGES = ("genvdisc", "jax", "jaxlib", "flax", "optax", "orbax-checkpoint", "numpy",
             "ml_collections", "tensorflow-datasets", "scikit-learn", "mnist1d")
@@ -71,20 +72,29 @@ def format_summary(results: dict) -> str:
                    for name, stat in results["summary"].items())
 
 
-def write_text_atomic(path: str, text: str) -> None:
-  """Writes to a temporary file in the same directory, then renames it over `path`."""
+def write_atomic(path: str, write: Callable[[str], None]) -> None:
+  """write(tmp) makes the file at `tmp`, a fresh name in the directory of `path`; it is then
+  renamed over `path`, so a crash never leaves half a file (text, JSON or PNG)."""
   directory = os.path.dirname(os.path.abspath(path))
+  os.makedirs(directory, exist_ok=True)
   fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-" + os.path.basename(path))
+  os.close(fd)
   try:
-    with os.fdopen(fd, "w") as f:
-      f.write(text)
-      f.flush()
-      os.fsync(f.fileno())
+    write(tmp)
     os.replace(tmp, path)
   except BaseException:
     if os.path.exists(tmp):
       os.unlink(tmp)
     raise
+
+
+def write_text_atomic(path: str, text: str) -> None:
+  def write(tmp):
+    with open(tmp, "w") as f:
+      f.write(text)
+      f.flush()
+      os.fsync(f.fileno())
+  write_atomic(path, write)
 
 
 def write_json_atomic(path: str, obj) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
+
+from genvdisc import results
 
 
 def grid(images: np.ndarray, columns: int | None = None, pad: int = 1) -> np.ndarray:
@@ -28,17 +29,15 @@ def grid(images: np.ndarray, columns: int | None = None, pad: int = 1) -> np.nda
 def save_grid(path: str, images: np.ndarray, columns: int | None = None, scale: int = 4) -> None:
   """Writes `grid(images)` as a greyscale (C = 1) or RGB (C = 3) PNG, each pixel scale x scale.
 
-  Written to a temporary file and renamed, so a crash never leaves half a PNG.
+  Written atomically (`results.write_atomic`), so a crash never leaves half a PNG.
   """
   import matplotlib
   matplotlib.use("Agg")
   from matplotlib import pyplot as plt
   image = grid(np.asarray(images, np.float32), columns)
   image = np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)
-  os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-  tmp = path + ".tmp.png"
   if image.shape[-1] == 1:
-    plt.imsave(tmp, image[..., 0], cmap="gray", vmin=0.0, vmax=1.0)
+    write = lambda tmp: plt.imsave(tmp, image[..., 0], cmap="gray", vmin=0.0, vmax=1.0, format="png")
   else:
-    plt.imsave(tmp, image)
-  os.replace(tmp, path)
+    write = lambda tmp: plt.imsave(tmp, image, format="png")
+  results.write_atomic(path, write)
