@@ -1,11 +1,14 @@
 """experiments.main and experiments.reproduce as a user runs them: one clear line for bad input."""
 
 import json
+import os
 
 import pytest
 
-from experiments import reproduce
-from tests.conftest import run_module, shrunk_config
+from experiments import reproduce, tables
+from experiments.tables import trained, writers
+from genvdisc.errors import ConfigError
+from tests.conftest import ROOT, run_module, shrunk_config
 
 CONFIG = "--config=experiments/configs/logreg_iris.py"
 SHORT = ["--config.num_steps=20", "--config.chunk_steps=10", "--config.log_every=10",
@@ -53,11 +56,11 @@ def test_main_trains_prints_table_and_refuses_another_config(tmp_path):
 
 
 def test_reproduce_runs_every_row_and_writes_the_table(tmp_path, monkeypatch):
-  monkeypatch.setitem(reproduce.TABLES, "tiny", reproduce.Table(
-      [reproduce.Row("logreg_iris", "ref A", 97.4), reproduce.Row("svm_iris", "ref B")],
-      (reproduce.tables.TEST_ACC, reproduce.tables.TRAIN_ACC)))
-  monkeypatch.setattr(reproduce, "get_config", lambda name: shrunk_config(name))
-  table = reproduce.reproduce("tiny", str(tmp_path), log=lambda s: None)
+  monkeypatch.setitem(tables.TABLES, "tiny", trained.table(
+      "tiny", [trained.Row("logreg_iris", "ref A", 97.4), trained.Row("svm_iris", "ref B")],
+      (trained.TEST_ACC, trained.TRAIN_ACC)))
+  monkeypatch.setattr(trained, "get_config", shrunk_config)
+  table = tables.reproduce("tiny", str(tmp_path), log=lambda s: None)
   lines = table.strip().splitlines()
   assert lines[0] == ("| config | model | dataset | seeds | test acc % | train acc % | wall s "
                       "| reference |") and len(lines) == 4
@@ -65,34 +68,66 @@ def test_reproduce_runs_every_row_and_writes_the_table(tmp_path, monkeypatch):
   assert lines[3].startswith("| svm_iris |") and lines[3].endswith("| ref B |")
   assert (tmp_path / "tiny.md").read_text() == table
   csv_lines = (tmp_path / "tiny.csv").read_text().splitlines()
-  assert csv_lines[0].startswith("config,model,dataset,seeds,test_accuracy_mean,test_accuracy_std")
-  assert csv_lines[1].startswith("logreg_iris,logreg,iris,2,") and csv_lines[1].endswith(",97.4,ref A")
+  assert csv_lines[0] == "config,model,dataset,seeds,column,n,mean,std,wall s,reference"
+  assert csv_lines[1].startswith("logreg_iris,logreg,iris,2,test acc %,2,0.") and csv_lines[1].endswith(",ref A")
+  assert csv_lines[2].startswith("logreg_iris,logreg,iris,2,train acc %,2,") and len(csv_lines) == 5
   assert (tmp_path / "tiny.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
   record = json.loads((tmp_path / "tiny.json").read_text())
   full = {row["name"]: row["per_seed"] for row in record["rows"]}
   assert sorted(full["logreg_iris"]) == ["0", "1"]
-  one_seed = reproduce.reproduce("tiny", str(tmp_path), seeds="1", log=lambda s: None)
+  one_seed = tables.reproduce("tiny", str(tmp_path), seeds=(1,), log=lambda s: None)
   assert "| logreg_iris | logreg | iris | 1 |" in one_seed
   rerun = json.loads((tmp_path / "tiny-seeds-1.json").read_text())
   for row in rerun["rows"]:  # seed 1 alone reproduces its entry of the full run exactly
     assert row["per_seed"]["1"] == full[row["name"]]["1"]
 
 
-def test_mixed_table_headline_metrics_closed_form_rows_and_set(tmp_path, monkeypatch):
-  monkeypatch.setitem(reproduce.TABLES, "mixed", reproduce.Table(
-      [reproduce.ClosedFormRow("gnb", "iris", "ref G"), reproduce.Row("logreg_iris")], None))
-  monkeypatch.setattr(reproduce, "get_config", lambda name: shrunk_config(name))
-  table = reproduce.reproduce("mixed", str(tmp_path), seeds="0,1", log=lambda s: None,
-                              sets=reproduce.parse_sets(["num_steps=10"]))
+M2_SMALL = (("latent_dim", 4), ("classifier_hidden_sizes", (16,)), ("model_kwargs.hidden_sizes", (16,)),
+            ("batch_size", 8), ("labelled_batch_size", 4))
+
+
+def test_mixed_table_headline_metrics_closed_form_and_m2_rows_and_set(tmp_path, monkeypatch):
+  monkeypatch.setitem(tables.TABLES, "mixed", trained.table("mixed", [
+      trained.ClosedFormRow("gnb", "iris", "ref G"), trained.Row("logreg_iris"),
+      trained.Row("m2_digits", overrides=M2_SMALL)], None))
+  monkeypatch.setattr(trained, "get_config", shrunk_config)
+  table = tables.reproduce("mixed", str(tmp_path), seeds=(0, 1), log=lambda s: None,
+                           sets=reproduce.parse_sets(["num_steps=10"]))
   lines = table.strip().splitlines()
   assert lines[0] == "| config | model | dataset | seeds | metric | mean ± std | wall s | reference |"
   assert lines[2].startswith("| gnb_iris | gnb | iris | 2 | test acc % |")
+  assert lines[4].startswith("| m2_digits | mlp | digits | 2 | test acc % |")
   assert (tmp_path / "logreg_iris-seeds-0-1-num_steps-10" / "results.json").exists()
   stored = json.loads((tmp_path / "logreg_iris-seeds-0-1-num_steps-10" / "results.json").read_text())
   assert stored["config"]["num_steps"] == 10
-  with pytest.raises(reproduce.ConfigError, match="has no field 'nope'"):
-    reproduce.reproduce("mixed", str(tmp_path), sets=(("nope", "1"),), log=lambda s: None)
-  with pytest.raises(reproduce.ConfigError, match="num_steps='ten' has the wrong type"):
-    reproduce.reproduce("mixed", str(tmp_path), sets=(("num_steps", "ten"),), log=lambda s: None)
-  with pytest.raises(reproduce.ConfigError, match="use field=value"):
+  with pytest.raises(ConfigError, match="has no field 'nope'"):
+    tables.reproduce("mixed", str(tmp_path), sets=(("nope", "1"),), log=lambda s: None)
+  with pytest.raises(ConfigError, match="num_steps='ten' has the wrong type"):
+    tables.reproduce("mixed", str(tmp_path), sets=(("num_steps", "ten"),), log=lambda s: None)
+  with pytest.raises(ConfigError, match="use field=value"):
     reproduce.parse_sets(["num_steps"])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--table=core", "--seeds=1,x"], "error: config.seeds='1,x' must be distinct non-negative"),
+    (["--table=all", "--set=num_steps=10"], "error: --set does not apply to table 'ngjordan'"),
+])
+def test_reproduce_bad_flags_are_one_line_and_write_nothing(tmp_path, args, message):
+  proc = run_module("experiments.reproduce", f"--out={tmp_path / 'out'}", *args)
+  assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [proc.stderr.strip()]
+  assert proc.stderr.startswith(message), proc.stderr
+  assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["summary", "mnist1d", "generative", "ngjordan", "m1", "m2",
+                                  "augment"])
+def test_committed_table_markdown_is_what_the_writer_renders_from_its_json(name):
+  """results/<name>.md is a pure function of results/<name>.json: the per-seed numbers, laid
+  out by the table's spec and the one writer."""
+  with open(os.path.join(ROOT, "results", f"{name}.json")) as f:
+    record = json.load(f)
+  sections = tables.TABLES[name].sections(record)
+  with open(os.path.join(ROOT, "results", f"{name}.md")) as f:
+    assert writers.markdown(sections) == f.read()
+  with open(os.path.join(ROOT, "results", f"{name}.csv")) as f:
+    assert writers.csv_text(sections) == f.read()

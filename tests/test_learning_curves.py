@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from sklearn.naive_bayes import GaussianNB
 
-from experiments import ngjordan, reproduce
+from experiments import tables
 from experiments.configs import ngjordan as ngjordan_config
+from experiments.tables import ngjordan
 from genvdisc import data
 from genvdisc.analysis import learning_curves
 from genvdisc.data import subsets
@@ -92,18 +93,18 @@ def test_the_ngjordan_config_is_valid():
 def test_reproduce_ngjordan_writes_every_file_and_reruns_a_split(tmp_path, monkeypatch):
   config = small_config(datasets="iris")
   monkeypatch.setattr(ngjordan_config, "get_config", lambda: config.copy_and_resolve_references())
-  text = reproduce.reproduce("ngjordan", str(tmp_path), log=lambda s: None)
+  text = tables.reproduce("ngjordan", str(tmp_path), log=lambda s: None)
   assert "| dataset | m grid | GNB vs LR | GNB vs SVM | LDA vs LR | LDA vs SVM |" in text
   assert "| iris | 6, 12, 24, 48, 96 |" in text
   assert (tmp_path / "ngjordan.md").read_text() == text
-  assert (tmp_path / "ngjordan.csv").read_text().splitlines()[1].startswith("iris,gnb,6,3,")
+  csv_lines = (tmp_path / "ngjordan.csv").read_text().splitlines()
+  assert csv_lines[0] == "dataset,classifier,column,n,mean,ci95_half_width"
+  assert csv_lines[1].startswith("iris,GNB,m=6,3,")
   assert (tmp_path / "ngjordan_iris.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
   full = json.loads((tmp_path / "ngjordan.json").read_text())["curves"]
   assert full["iris"]["split_seeds"] == [0, 1, 2] and len(full["iris"]["errors"]["lda"][1]) == 5
-  reproduce.reproduce("ngjordan", str(tmp_path), seeds="1", log=lambda s: None)
+  tables.reproduce("ngjordan", str(tmp_path), seeds=(1,), log=lambda s: None)
   alone = json.loads((tmp_path / "ngjordan-seeds-1.json").read_text())["curves"]
   assert sorted(alone["iris"]["errors"]) == ["gnb", "lda", "linear_svm", "logreg"]
   for clf, errors in alone["iris"]["errors"].items():
     assert errors == [full["iris"]["errors"][clf][1]]
-  with pytest.raises(ConfigError, match="--seeds='1,x' is invalid"):
-    reproduce.reproduce("ngjordan", str(tmp_path), seeds="1,x", log=lambda s: None)

@@ -2,7 +2,6 @@
 and the m1, m2 and augment tables end to end on shrunk configs, with one seed rerun alone
 equal to its entry in the full run."""
 
-import importlib
 import json
 import math
 import os
@@ -12,11 +11,15 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from experiments import semisupervised as tables
-from genvdisc import data, objectives, semisupervised
+from experiments import tables
+from experiments.configs import get_config
+from experiments.tables import augment, semisupervised
+from genvdisc import data, objectives
+from genvdisc.data import subsets
 from genvdisc.errors import ConfigError
-from genvdisc.train import tasks
-from genvdisc.train.engine import seed_keys
+from genvdisc.rng import seed_keys
+from genvdisc.tasks import classification
+from genvdisc.tasks.registry import from_config
 from tests.conftest import shrunk_config
 
 
@@ -44,13 +47,13 @@ def test_m2_loss_by_hand():
 
 def test_labelled_indices_are_stratified_seeded_and_match_m2_batches():
   dataset = data.load("digits")
-  a, b = (semisupervised.labelled_indices(dataset.y_train, 50, s) for s in (3, 4))
+  a, b = (subsets.labelled_indices(dataset.y_train, 50, s) for s in (3, 4))
   np.testing.assert_array_equal(np.bincount(dataset.y_train[a]), [5] * 10)
-  np.testing.assert_array_equal(a, semisupervised.labelled_indices(dataset.y_train, 50, 3))
+  np.testing.assert_array_equal(a, subsets.labelled_indices(dataset.y_train, 50, 3))
   assert set(a.tolist()) != set(b.tolist())
   with pytest.raises(ConfigError, match="num_labels=55"):
-    semisupervised.labelled_indices(dataset.y_train, 55, 0)
-  task = tasks.from_config(shrunk_config("m2_digits", num_labels=50), dataset)
+    subsets.labelled_indices(dataset.y_train, 55, 0)
+  task = from_config(shrunk_config("m2_digits", num_labels=50), dataset)
   arrays = {k: jnp.asarray(v) for k, v in (("x_train", dataset.x_train),
                                            ("y_train", dataset.y_train))}
   batch = jax.jit(task.sample_batch, static_argnums=3)(arrays, seed_keys(3)[1],
@@ -61,7 +64,7 @@ def test_labelled_indices_are_stratified_seeded_and_match_m2_batches():
 
 def test_random_shift_moves_images_by_at_most_one_pixel():
   x = jnp.arange(1.0, 17.0).reshape(1, 4, 4, 1).repeat(50, axis=0)
-  shifted = np.asarray(tasks.random_shift(x, jax.random.PRNGKey(0), 1))[..., 0]
+  shifted = np.asarray(classification.random_shift(x, jax.random.PRNGKey(0), 1))[..., 0]
   image = np.asarray(x[0, ..., 0])
   padded = np.pad(image, 1)
   windows = {padded[i:i + 4, j:j + 4].tobytes() for i in range(3) for j in range(3)}
@@ -84,7 +87,7 @@ SHRUNK = {
 
 
 def shrunk(name):
-  config = importlib.import_module(f"experiments.configs.{name}").get_config()
+  config = get_config(name)
   config.update(SHRUNK.get(name, {}))
   if "hidden_sizes" in config.get("model_kwargs", {}) and name != "augment_lenet_digits":
     config.model_kwargs.hidden_sizes = (16,)
@@ -95,9 +98,10 @@ def shrunk(name):
 def out(tmp_path_factory):
   """One output folder for the three tables (they share M1's VAE and the M2 runs)."""
   with pytest.MonkeyPatch.context() as patch:
-    patch.setattr(tables, "get_config", shrunk)
-    patch.setattr(tables, "M2_NUM_LABELS", (20,))
-    patch.setattr(tables, "AUGMENT_VARIANTS", {"generated": (0, True)})
+    patch.setattr(semisupervised, "get_config", shrunk)
+    patch.setattr(augment, "get_config", shrunk)
+    patch.setattr(semisupervised, "M2_NUM_LABELS", (20,))
+    patch.setattr(augment, "VARIANTS", {"generated": (0, True)})
     yield str(tmp_path_factory.mktemp("semisupervised"))
 
 
@@ -107,11 +111,11 @@ def read(out, stem):
 
 
 def test_m1_table_and_one_seed_rerun(out):
-  text = tables.reproduce_m1(out, log=lambda s: None)
+  text = tables.reproduce("m1", out, log=lambda s: None)
   assert "| LR | M1 |" in text and "| SVM | pixels |" in text
   for ext in ("md", "csv", "json", "png"):
     assert os.path.exists(os.path.join(out, f"m1.{ext}"))
-  tables.reproduce_m1(out, seeds="1", log=lambda s: None)
+  tables.reproduce("m1", out, seeds=(1,), log=lambda s: None)
   full, alone = read(out, "m1")["errors"], read(out, "m1-seeds-1")["errors"]
   for features in ("pixels", "M1"):
     for classifier in ("logreg", "linear_svm"):
@@ -120,17 +124,17 @@ def test_m1_table_and_one_seed_rerun(out):
 
 def test_m2_table_and_one_seed_rerun(out, monkeypatch):
   # M1+M2 only: M2 on pixels is trained, and rerun, by the augment test.
-  monkeypatch.setattr(tables, "M2_MODELS", {"m1m2": "m1m2_digits"})
-  text = tables.reproduce_m2(out, log=lambda s: None)
+  monkeypatch.setattr(semisupervised, "M2_MODELS", {"m1m2": "m1m2_digits"})
+  text = tables.reproduce("m2", out, log=lambda s: None)
   assert "| M1+M2 |" in text and "3.33" in text
-  tables.reproduce_m2(out, seeds="1", log=lambda s: None)
+  tables.reproduce("m2", out, seeds=(1,), log=lambda s: None)
   full, alone = read(out, "m2")["test_error"], read(out, "m2-seeds-1")["test_error"]
   assert alone["m1m2/20"] == {"1": full["m1m2/20"]["1"]}
 
 
 def test_augment_table_and_one_seed_rerun(out):
-  text = tables.reproduce_augment(out, log=lambda s: None)
+  text = tables.reproduce("augment", out, log=lambda s: None)
   assert "20 labels, generated" in text
-  tables.reproduce_augment(out, seeds="1", log=lambda s: None)
+  tables.reproduce("augment", out, seeds=(1,), log=lambda s: None)
   full, alone = read(out, "augment")["test_accuracy"], read(out, "augment-seeds-1")["test_accuracy"]
   assert alone["generated"] == {"1": full["generated"]["1"]}

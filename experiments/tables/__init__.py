@@ -88,8 +88,9 @@ def check_sets(names, sets: tuple[tuple[str, str], ...]) -> None:
   """--set applies to the trained tables only: refuse it for any other before anything runs."""
   refused = [name for name in names if sets and not TABLES[name].takes_sets]
   if refused:
+    settable = ", ".join(name for name, table in TABLES.items() if table.takes_sets)
     raise ConfigError(f"--set does not apply to table {refused[0]!r}; it overrides config fields "
-                      f"of the trained tables ({', '.join(n for n in TABLES if TABLES[n].takes_sets)})")
+                      f"of the trained tables ({settable})")
 
 
 def reproduce(name: str, out: str, seeds: tuple[int, ...] | None = None, log=print,
@@ -97,5 +98,5 @@ def reproduce(name: str, out: str, seeds: tuple[int, ...] | None = None, log=pri
   """Computes table `name` (trains or reads back its runs under OUT), writes its files to
   OUT/<name><suffix>.*, returns the markdown."""
   check_sets([name], sets)
-  data = TABLES[name].compute(out, seeds, log, sets)
-  return write(name, data, out, name + suffix(seeds, sets))
+  table = TABLES[name]
+  return write(table, table.compute(out, seeds, log, sets), out, name + suffix(seeds, sets))

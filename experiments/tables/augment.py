@@ -1,4 +1,4 @@
-"""The augment table: generative data augmentation for LeNet on digits (experiments/configs/augment.py).
+"""The augment table: generative data augmentation for LeNet on digits (configs/augment.py).
 
 Seed s: LeNet (the config's classifier, seed s) on the labelled images of subset s alone
 ('none'), with random ±1-pixel shifts ('shift'), and with `generated_per_class` samples per
@@ -31,7 +31,7 @@ VARIANTS = {"none": (0, False), "shift": (1, False), "generated": (0, True)}
 
 
 def m2_samples(out: str, num_labels: int, per_class: int, seeds: tuple[int, ...],
-               m2_seeds: tuple[int, ...] | None, log=print) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+               m2_seeds: tuple[int, ...] | None, log=print) -> dict[int, tuple[np.ndarray, ...]]:
   """{seed: (images, labels)}: `per_class` samples E[x|y,z], z ~ N(0, I), of every class from
   that seed's M2 (`m2_run` over `m2_seeds`, None = the M2 config's), drawn with
   rng.generation_key(seed)."""
@@ -46,14 +46,15 @@ def m2_samples(out: str, num_labels: int, per_class: int, seeds: tuple[int, ...]
 def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
   """LeNet test accuracy per variant (module docstring)."""
   config = get_config("augment")
-  runs = seed_list(seeds, config.num_seeds)
+  run_seeds = seed_list(seeds, config.num_seeds)
   start = time.time()
   dataset = data.load("digits")
-  samples = m2_samples(out, config.num_labels, config.generated_per_class, runs, seeds, log)
+  samples = m2_samples(out, config.num_labels, config.generated_per_class, run_seeds, seeds,
+                       log)
   accuracy = {v: {} for v in VARIANTS}
   wall = {v: 0.0 for v in VARIANTS}
   for variant, (shift, generated) in VARIANTS.items():
-    for s in runs:
+    for s in run_seeds:
       cnn = get_config(config.classifier)
       cnn.seeds, cnn.random_shift = str(s), shift
       indices = subsets.labelled_indices(dataset.y_train, config.num_labels, s)
@@ -62,31 +63,31 @@ def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> Tabl
                              dataset=train)
       accuracy[variant][str(s)] = r["per_seed"][str(s)]["test_accuracy"]
       wall[variant] += r["wall_time_s"]
-  record = {"config": config.to_dict(), "seeds": list(runs), "test_accuracy": accuracy,
+  record = {"config": config.to_dict(), "seeds": list(run_seeds), "test_accuracy": accuracy,
             "wall_time_s_per_variant": wall, "wall_time_s": time.time() - start}
-  return TableData(sections(record, tuple(VARIANTS)), record,
-                   {"": functools.partial(plot, record, tuple(VARIANTS), samples[runs[0]][0])})
+  return TableData(record, {"": functools.partial(plot, record, samples[run_seeds[0]][0])})
 
 
-def sections(record: dict, variants: tuple[str, ...]) -> tuple[Section, ...]:
+def sections(record: dict) -> tuple[Section, ...]:
+  """One grid row per variant of VARIANTS."""
   config, accuracy = record["config"], record["test_accuracy"]
   n = config["num_labels"]
   rows = tuple(GridRow((f"{n} labels, {v}",), (Cell(tuple(accuracy[v].values()), ACCURACY),),
-                       (f"{record['wall_time_s_per_variant'][v]:.0f}",)) for v in variants)
+                       (f"{record['wall_time_s_per_variant'][v]:.0f}",)) for v in VARIANTS)
   return (Section(f"LeNet test accuracy % on digits with {n} labels, mean ± std over seeds "
                   f"{','.join(map(str, record['seeds']))} ({config['generated_per_class']} M2 "
                   "samples per class when generated):", ("training data",), ("test acc %",),
                   ("wall s",), rows),)
 
 
-def plot(record: dict, variants: tuple[str, ...], images: np.ndarray):
+def plot(record: dict, images: np.ndarray):
   """Bars of test accuracy per variant, beside a grid of the first seed's M2 samples."""
   config = record["config"]
   fig, (ax, grid) = pyplot().subplots(1, 2, figsize=(10, 4.5))
-  acc = [100 * np.asarray(list(record["test_accuracy"][v].values())) for v in variants]
+  acc = [100 * np.asarray(list(record["test_accuracy"][v].values())) for v in VARIANTS]
   ax.bar(range(len(acc)), [a.mean() for a in acc],
          yerr=[a.std(ddof=1) if len(a) > 1 else 0 for a in acc], capsize=4)
-  ax.set_xticks(range(len(acc)), list(variants), rotation=20)
+  ax.set_xticks(range(len(acc)), list(VARIANTS), rotation=20)
   ax.set_ylim(min(a.mean() for a in acc) - 10, 100)
   ax.set_ylabel("test accuracy %")
   ax.set_title(f"LeNet, {config['num_labels']} labels (mean ± std over seeds)")
@@ -99,4 +100,4 @@ def plot(record: dict, variants: tuple[str, ...], images: np.ndarray):
   return fig
 
 
-TABLE = Table("augment", compute)
+TABLE = Table("augment", compute, sections)

@@ -54,8 +54,8 @@ def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> Tabl
     curves[name] = {"sizes": list(sizes), "split_seeds": list(split_seeds),
                     "errors": {k: v.tolist() for k, v in errors.items()}}
   record = {"config": config.to_dict(), "curves": curves, "wall_time_s": time.time() - start}
-  return TableData(sections(record),
-                   record, {f"_{name}": functools.partial(plot, name, r) for name, r in curves.items()})
+  return TableData(record, {f"_{name}": functools.partial(plot, name, r)
+                            for name, r in curves.items()})
 
 
 def _cells(errors) -> tuple[Cell, ...]:
@@ -78,8 +78,10 @@ def crossover(sizes, generative, discriminative) -> str:
 def sections(record: dict) -> tuple[Section, ...]:
   """The crossover grid, then one grid per dataset (module docstring), from the record."""
   config, curves = record["config"], record["curves"]
+  curves = {ds: curves[ds] for ds in config["datasets"].split(",")}   # the json sorts its keys
   classifiers = [c for c in config["classifiers"].split(",") if c]
-  pairs = [(g, d) for g in classifiers if g in GENERATIVE for d in classifiers if d not in GENERATIVE]
+  pairs = [(g, d) for g in classifiers if g in GENERATIVE
+           for d in classifiers if d not in GENERATIVE]
   crossovers = []
   for ds, r in curves.items():
     means = {c: [ERROR.summary(cell.values)[0] for cell in _cells(r["errors"][c])]
@@ -116,4 +118,4 @@ def plot(name: str, r: dict):
   return fig
 
 
-TABLE = Table("ngjordan", compute)
+TABLE = Table("ngjordan", compute, sections)

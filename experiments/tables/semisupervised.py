@@ -112,7 +112,7 @@ def compute_m1(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> T
   record = {"config": config.to_dict(), "seeds": list(seeds),
             "errors": m1_errors(config, features, dataset, seeds),
             "wall_time_s": time.time() - start}
-  return TableData(m1_sections(record), record, {"": functools.partial(m1_plot, record)})
+  return TableData(record, {"": functools.partial(m1_plot, record)})
 
 
 def m1_sections(record: dict) -> tuple[Section, ...]:
@@ -173,12 +173,13 @@ def compute_m2(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> T
                            for run, r in runs.items()},
             "wall_time_s_per_run": {run: r["wall_time_s"] for run, r in runs.items()},
             "wall_time_s": time.time() - start}
-  sections = m2_sections(record, tuple(M2_MODELS), M2_NUM_LABELS)
-  return TableData(sections, record, {"": functools.partial(m2_plot, sections[0])})
+  return TableData(record, {"": functools.partial(m2_plot, record)})
 
 
-def m2_sections(record: dict, models: tuple[str, ...], num_labels: tuple[int, ...]):
+def m2_sections(record: dict) -> tuple[Section, ...]:
+  """One grid row per model of M2_MODELS, one cell column per count of M2_NUM_LABELS."""
   errors, wall = record["test_error"], record["wall_time_s_per_run"]
+  models, num_labels = tuple(M2_MODELS), M2_NUM_LABELS
   rows = tuple(GridRow((M2_LABELS[model],),
                        tuple(Cell(tuple(errors[f"{model}/{n}"].values()), ERROR) for n in num_labels),
                        (f"{sum(wall[f'{model}/{n}'] for n in num_labels):.0f}", MNIST_ANCHOR[model]))
@@ -189,8 +190,9 @@ def m2_sections(record: dict, models: tuple[str, ...], num_labels: tuple[int, ..
                   ("wall s", "Kingma et al. 2014 (MNIST, not digits)"), rows),)
 
 
-def m2_plot(section: Section):
+def m2_plot(record: dict):
   """Grouped bars: one group per label count, one bar per model (mean ± std over seeds)."""
+  section, = m2_sections(record)
   fig, ax = pyplot().subplots(figsize=(6, 4.5))
   width = 0.8 / len(section.rows)
   positions = range(len(section.columns))
@@ -205,5 +207,5 @@ def m2_plot(section: Section):
   return fig
 
 
-M1 = Table("m1", compute_m1)
-M2 = Table("m2", compute_m2)
+M1 = Table("m1", compute_m1, m1_sections)
+M2 = Table("m2", compute_m2, m2_sections)

@@ -1,11 +1,13 @@
-"""What a table is: a `Table` computes `TableData`, which `writers.write` turns into its files.
+"""What a table is: a `Table` computes `TableData`; `writers.write` turns it into the table's files.
 
 `Table.compute(out, seeds, log, sets)` trains or reads back what the table needs under OUT
 (`seeds`: the --seeds tuple, None = the table's own; `sets`: --set (field, text) pairs, only for
-a table with `takes_sets`) and returns the table's sections, a json record of every seed's
-numbers, and optionally its own figures. A section is a caption and a grid: key columns, cell
-columns (a `Cell` holds a number's per-seed values and the `Stat` that formats them), trailing
-text columns. A new table of any shape is a `Table` and the function computing its cells.
+a table with `takes_sets`) and returns a json record of every seed's numbers (with configs and
+wall times) and optionally its own figures. `Table.sections(record)` lays the record out: the
+markdown and csv are a pure function of the json. A section is a caption and a grid: key
+columns, cell columns (a `Cell` holds a number's per-seed values and the `Stat` formatting
+them), trailing text columns. A new table of any shape is a `Table`: the function computing
+its record and the function laying out its cells.
 """
 
 from __future__ import annotations
@@ -64,17 +66,17 @@ class Section(NamedTuple):
 
 
 class TableData(NamedTuple):
-  sections: tuple[Section, ...]
-  record: dict[str, Any]            # OUT/<stem>.json: every seed's numbers, configs, wall time
+  record: dict[str, Any]            # OUT/<stem>.json: every seed's numbers, configs, wall times
   # png name suffix ('' = <stem>.png) -> a function drawing that matplotlib figure;
-  # None: `writers.bar_chart` of the rows' first cells.
+  # None: `writers.bar_chart` of the sections.
   figures: dict[str, Callable[[], Any]] | None = None
 
 
 class Table(NamedTuple):
   name: str
-  compute: Callable[..., TableData]   # (out, seeds, log, sets) -> TableData
-  takes_sets: bool = False            # applies --set to its configs (else --set is an error)
+  compute: Callable[..., TableData]                  # (out, seeds, log, sets) -> TableData
+  sections: Callable[[dict], tuple[Section, ...]]    # record -> its md / csv layout
+  takes_sets: bool = False          # applies --set to its configs (else --set is an error)
 
 
 def suffix(seeds: tuple[int, ...] | None, sets: tuple[tuple[str, str], ...] = ()) -> str:

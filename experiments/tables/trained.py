@@ -2,7 +2,7 @@
 
 A `Row` trains `experiments/configs/<config>.py` (plus the row's `overrides`, then --set) over
 its seeds with `train_and_evaluate` in OUT/<row name><suffix> (resumable; a finished workdir is
-read back); a row whose config names a judge gets it from `load_judge` (OUT/judges). A
+read back); a row whose config names a judge gets it from `judge_for` (OUT/judges). A
 `ClosedFormRow` fits a Gaussian generative classifier in closed form once per seed. Every row
 yields a results.json-shaped dict; the table's record holds them all ({'table', 'rows'}) and
 its one section is a pure function of that record (`section`): one grid row per config with
@@ -22,10 +22,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from experiments.configs import get_config
-from experiments.judges import load_judge
+from experiments.judges import JUDGES_DIR, judge_for, load_judge
 from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, suffix
 from genvdisc import data, results
-from genvdisc.config import parse_seeds
 from genvdisc.errors import ConfigError
 from genvdisc.evaluate.frechet import judged_scores
 from genvdisc.models import gaussian
@@ -83,18 +82,21 @@ class ClosedFormRow(NamedTuple):
 def table(name: str, rows: list, metrics: tuple[Metric, ...] | None) -> Table:
   """The spec of a trained table: `rows` (Row | ClosedFormRow), `metrics` its cell columns
   (None: each row's headline metric, named in a key column)."""
-  return Table(name, functools.partial(_compute, name, tuple(rows), metrics), takes_sets=True)
+  return Table(name, functools.partial(_compute, name, tuple(rows)),
+               lambda record: (section(record, metrics),), takes_sets=True)
 
 
-def _compute(name, rows, metrics, out, seeds, log, sets) -> TableData:
+def _compute(name, rows, out, seeds, log, sets) -> TableData:
   record = {"table": name, "rows": []}
   for row in rows:
-    r = (closed_form_results(row, DEFAULT_SEEDS if seeds is None else seeds, out, log) if isinstance(row, ClosedFormRow)
-         else _train(row, out, seeds, log, sets))
+    if isinstance(row, ClosedFormRow):
+      r = closed_form_results(row, DEFAULT_SEEDS if seeds is None else seeds, out, log)
+    else:
+      r = _train(row, out, seeds, log, sets)
     record["rows"].append({"name": row.label, "reference": row.reference, "paper": row.paper,
                            "config": r["config"], "per_seed": r["per_seed"],
                            "summary": r["summary"], "wall_time_s": r["wall_time_s"]})
-  return TableData((section(record, metrics),), record)
+  return TableData(record)
 
 
 def _train(row: Row, out: str, seeds, log, sets) -> dict:
@@ -105,10 +107,8 @@ def _train(row: Row, out: str, seeds, log, sets) -> dict:
   _with_sets(config, sets)
   if seeds is not None:
     config.seeds = ",".join(map(str, seeds))
-  judge = (load_judge(config.judge, config.dataset, os.path.join(out, "judges"), log)
-           if config.get("judge") else None)
   return train_and_evaluate(config, os.path.join(out, row.label + suffix(seeds, sets)), log=log,
-                            judge=judge)
+                            judge=judge_for(config, os.path.join(out, JUDGES_DIR), log))
 
 
 def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...], out: str, log=print) -> dict:
@@ -116,7 +116,8 @@ def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...], out: str, lo
   samples; the judge in OUT/judges), as a results.json-shaped dict."""
   start = time.time()
   model = gaussian.GAUSSIAN_CLASSIFIERS[row.model]
-  judge = load_judge(row.judge, row.dataset, os.path.join(out, "judges"), log) if row.judge else None
+  judge = (load_judge(row.judge, row.dataset, os.path.join(out, JUDGES_DIR), log) if row.judge
+           else None)
   per_seed = {}
   for seed in seeds:
     d = data.load(row.dataset, split_seed=seed if row.seed_is_split else 0)

@@ -1,7 +1,7 @@
 """The one writer of every table: `TableData` -> OUT/<stem>.md, .csv, .json and .png, atomically.
 
-md: each section's caption, then its grid ('mean ± spread' per cell); sections apart by a blank
-line. csv: one line per numeric cell (long format): the section's csv_keys, the row's keys, the
+md and csv lay out `Table.sections(record)`. md: each section's caption, then its grid
+('mean ± spread' per cell); sections apart by a blank line. csv: one line per numeric cell (long format): the section's csv_keys, the row's keys, the
 cell's column header, n (seeds), mean and std (or ci95_half_width), unscaled, 5 decimals, then
 the row's texts. json: the record plus package versions. png: the table's figures, by default
 `bar_chart`.
@@ -13,7 +13,7 @@ import csv
 import io
 import os
 
-from experiments.tables.spec import Cell, Section, TableData
+from experiments.tables.spec import Cell, Section, Table, TableData
 from genvdisc import results
 
 SPREAD_HEADERS = {"std": "std", "ci95": "ci95_half_width"}
@@ -68,10 +68,8 @@ def pyplot():
 def save_figure(fig, path: str) -> None:
   """Lays out, saves atomically (dpi 120) and closes a figure."""
   fig.tight_layout()
-  tmp = path + ".tmp.png"
-  fig.savefig(tmp, dpi=120)
+  results.write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
   pyplot().close(fig)
-  os.replace(tmp, path)
 
 
 def bar_chart(title: str, sections: tuple[Section, ...]):
@@ -106,17 +104,18 @@ def bar_chart(title: str, sections: tuple[Section, ...]):
   return fig
 
 
-def write(name: str, data: TableData, out: str, stem: str) -> str:
+def write(table: Table, data: TableData, out: str, stem: str) -> str:
   """OUT/<stem>.md, .csv, .json and <stem><suffix>.png per figure; returns the markdown."""
-  text = markdown(data.sections)
+  sections = table.sections(data.record)
+  text = markdown(sections)
   os.makedirs(out, exist_ok=True)
   results.write_text_atomic(os.path.join(out, f"{stem}.md"), text)
-  results.write_text_atomic(os.path.join(out, f"{stem}.csv"), csv_text(data.sections))
+  results.write_text_atomic(os.path.join(out, f"{stem}.csv"), csv_text(sections))
   results.write_json_atomic(os.path.join(out, f"{stem}.json"),
                             {**data.record, "versions": results.package_versions()})
   figures = data.figures
   if figures is None:
-    figures = {"": lambda: bar_chart(f"genvdisc: {name}", data.sections)}
+    figures = {"": lambda: bar_chart(f"genvdisc: {table.name}", sections)}
   for suffix, draw in figures.items():
     fig = draw()
     if fig is not None:
