@@ -1,5 +1,7 @@
 """The benchmark suite runs end to end (--quick) and keeps the other suite's block of the file."""
 
+import pytest
+
 from bench import report
 from tests.conftest import run_module
 
@@ -7,6 +9,7 @@ SECTIONS = ("### Machine", "### Targets", "### Seed scaling", "### Engine vs the
             "### vs PyTorch", "### Hardware efficiency", "### vs scikit-learn")
 
 
+@pytest.mark.slow
 def test_quick_cpu_suite_writes_every_section_and_keeps_the_gpu_block(tmp_path):
   out = tmp_path / "BENCHMARKS.md"
   begin, end = report.suite_markers("gpu")

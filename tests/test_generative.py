@@ -19,6 +19,9 @@ from tests.test_training import assert_trees_equal, params_of
 quiet = lambda line: None
 
 
+pytestmark = pytest.mark.slow  # end-to-end runs of real configs
+
+
 @pytest.fixture(scope="module")
 def judge(tmp_path_factory):
   """One mlp_digits judge (seed 0) shared by the tests of this module."""

@@ -54,6 +54,7 @@ def test_registry_errors():
     get_model("mlp", num_classes=2, widths=(3,))
 
 
+@pytest.mark.slow
 def test_cnn1d_im2col_equals_xla_convolution():
   """conv_impl='im2col' has the same params and gives the same outputs and gradients (1e-5),
   also vmapped over seeds (where it is a batched matmul instead of a grouped convolution)."""

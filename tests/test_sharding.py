@@ -48,6 +48,7 @@ def model_kwargs(name):
   return {"conv_impl": "xla"} if name == "cnn_mnist1d" else {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, chunk", [("mlp_digits", 10), ("cnn_mnist1d", 1)])
 def test_four_device_seed_sharding(tmp_path, name, chunk):
   script = tmp_path / "four.py"
@@ -79,14 +80,27 @@ def test_four_device_seed_sharding(tmp_path, name, chunk):
     np.testing.assert_allclose(np.asarray(a, np.float32), b, rtol=1e-4, atol=1e-6)
 
 
-def test_mesh_mismatch_names_devices_and_fix():
+def test_mesh_mismatch_quotes_the_fields_as_set_the_devices_and_the_fix():
   n = jax.device_count()
-  with pytest.raises(ConfigError, match=rf"seed=3 x data=1 = 3 devices but {n} cpu device\(s\)"
-                                        r" were found; use --config.mesh.seed=-1"):
+  with pytest.raises(ConfigError, match=rf"^config.mesh.seed=3, config.mesh.data=1 needs 3 devices "
+                                        rf"but {n} cpu device\(s\) were found; use "
+                                        r"--config.mesh.seed=-1 --config.mesh.data=1, or two factors"):
     sharding.make_mesh(seed=3)
-  with pytest.raises(ConfigError, match=rf"seed=1 x data=2 = 2 devices but {n} cpu"):
-    sharding.make_mesh(seed=1, data=2)
-  with pytest.raises(ConfigError, match="both -1"):
+  with pytest.raises(ConfigError, match=rf"config.mesh.seed=1, config.mesh.data={2 * n} needs {2 * n}"
+                                        rf" devices but {n} cpu"):
+    sharding.make_mesh(seed=1, data=2 * n)
+  with pytest.raises(ConfigError, match=rf"^config.mesh.seed=-1 \(auto\), config.mesh.data={2 * n} "
+                                        rf"needs a multiple of {2 * n} devices but {n} cpu device"):
+    sharding.make_mesh(data=2 * n)
+  devices = jax.devices()[:1] * 4  # the divisors of 4 in the fix
+  with pytest.raises(ConfigError, match=r"mesh.data=3 needs a multiple of 3 devices but 4 cpu "
+                                        r"device\(s\) were found; use --config.mesh.data=1, 2 or 4$"):
+    sharding.make_mesh(data=3, devices=devices)
+  with pytest.raises(ConfigError, match=r"^config.mesh.seed=0, config.mesh.data=1: mesh.seed must be"
+                                        r" an integer >= 1, or -1 .*; use --config.mesh.seed=-1$"):
+    sharding.make_mesh(seed=0)
+  with pytest.raises(ConfigError, match=r"^config.mesh.seed=-1 \(auto\), config.mesh.data=-1 "
+                                        r"\(auto\): at most one axis can be -1"):
     sharding.make_mesh(seed=-1, data=-1)
 
 

@@ -44,6 +44,7 @@ def compilation_cache_dir(tmp_path):
   compilation_cache.reset_cache()
 
 
+@pytest.mark.slow
 def test_every_tfds_config_trains_one_chunk_on_mock_data(tmp_path, compilation_cache_dir):
   with tfds.testing.mock_data(num_examples=8):
     for name in TFDS_CONFIGS:

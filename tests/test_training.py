@@ -50,6 +50,7 @@ def test_trains_and_writes_results(tmp_path):
   assert "not retraining" in lines[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["mlp_digits", "cnn_mnist1d"])
 def test_vmapped_seed_equals_seed_trained_alone(tmp_path, name):
   """Seed 1 in a group with seeds 0 and 2 == seed 1 alone (padded to the same width), bitwise."""
@@ -68,6 +69,7 @@ class Crash(Exception):
   pass
 
 
+@pytest.mark.slow
 def test_resumed_run_equals_uninterrupted(tmp_path, monkeypatch):
   config = shrunk_config("svm_digits", num_steps=60, seeds="0,1,2", seed_group=2, eval_every=10)
   uninterrupted = run.train_and_evaluate(config, str(tmp_path / "a"), log=lambda s: None)
@@ -120,6 +122,7 @@ def test_diverging_seed_is_frozen_and_others_carry_on():
   assert np.all(np.asarray(state.step) == 10)
 
 
+@pytest.mark.slow
 def test_divergence_is_recorded_or_fatal(tmp_path):
   config = shrunk_config("mlp_digits", optimizer="sgd", learning_rate=1e30)
   results = run.train_and_evaluate(config, str(tmp_path / "freeze"), log=lambda s: None)
