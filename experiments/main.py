@@ -11,7 +11,12 @@ detects them (TPU pods, SLURM); see README "Launch recipes". Only process 0 prin
 A config with `judge` set (GAN, VAE-GAN) trains its judge classifier once into
 <workdir>/judges/<judge> and scores the samples with it (experiments/judges.py).
 
-Bad input (unknown model or dataset, unwritable workdir, ...) exits with code 2 and one line.
+  python -m experiments.main --config=experiments/configs/cnn_mnist1d.py --show_config
+
+prints every field with its value and meaning (experiments/config_help.py) and trains nothing.
+
+Bad input (a config file that fails to load, an unknown field, model or dataset, an unwritable
+workdir, ...) exits with code 2 and one line.
 SIGTERM/SIGINT stop at the next chunk with a checkpoint and exit code 75; rerun to resume.
 """
 
@@ -21,6 +26,7 @@ import sys
 from absl import app, flags, logging
 from ml_collections import config_flags
 
+from experiments import config_help
 from experiments.judges import JUDGES_DIR, judge_for
 from genvdisc import config as config_lib
 from genvdisc import distributed, results
@@ -39,29 +45,41 @@ flags.DEFINE_integer("process_id", None, "This process's index, 0 .. num_process
                      "JAX_PROCESS_ID).")
 flags.DEFINE_bool("multihost", False, "Let JAX detect the processes (TPU pod, SLURM, Open MPI); "
                   "SLURM jobs with several tasks do this by themselves.")
-config_flags.DEFINE_config_file("config", None, "Config file (experiments/configs/*.py).",
-                                lock_config=True)
-flags.mark_flags_as_required(["config", "workdir"])
+flags.DEFINE_bool("show_config", False, "Print every field of --config with its value and meaning, "
+                  "then exit without training (no --workdir needed).")
+config_flags.DEFINE_config_file(
+    "config", None, "Config file (experiments/configs/*.py). Set a field with "
+    "--config.FIELD=VALUE (e.g. --config.mesh.data=2); --show_config lists every field, its value "
+    "and its meaning.", lock_config=True)
+flags.mark_flag_as_required("config")
+flags.register_multi_flags_validator(
+    ["workdir", "show_config"], lambda values: values["workdir"] is not None or values["show_config"],
+    "--workdir is required (except with --show_config)")
 
 
 def parse_flags(argv):
-  """absl's parser, but a bad --config path or field is one line and exit 2, not a traceback."""
+  """absl's parser, but a bad --config file, path or field is one line and exit 2, not a traceback.
+
+  The config file is loaded and the overridden fields are checked here first: config_flags
+  defers a file's load errors to first use or shows their traceback, and reports an unknown field
+  as a Python AttributeError.
+  """
   try:
-    argv = FLAGS(argv)
-    FLAGS.config.get("name")  # config_flags defers a config file's load errors to first use
-    return argv
-  except flags.Error as e:
+    spec = config_help.config_spec(argv)
+    if spec is not None:
+      config_help.check_overrides(config_help.load(spec), config_help.override_names(argv))
+    return FLAGS(argv)
+  except (flags.Error, GenvdiscError) as e:
     print(f"error: {e}", file=sys.stderr)
-  except (AttributeError, KeyError, OSError, TypeError, ValueError) as e:
-    detail = " ".join(str(e.__cause__ or e).split())
-    print(f"error: bad --config flag ({type(e).__name__}: {detail}); the fields are listed in "
-          "experiments/configs/default.py", file=sys.stderr)
-  sys.exit(2)
+    sys.exit(2)
 
 
 def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
+  if FLAGS.show_config:
+    print(config_help.show(FLAGS.config, config_flags.get_config_filename(FLAGS["config"])))
+    return
   if not FLAGS["verbosity"].present:
     logging.set_verbosity(logging.WARNING)  # Orbax logs every save at INFO
   try:

@@ -11,9 +11,17 @@ retrained) and writes OUT/<table>.md, .csv, .json (every seed's numbers and conf
 OUT/<table>-seeds-3.*), bit-identical to that seed's entry in the full run. `--set field=value`
 (repeatable) overrides a config field of every row of a trained table (core, mnist1d,
 generative, summary; workdirs get a suffix), e.g. `--set num_steps=500` for a quick look.
-Bad input prints one line and exits with code 2.
+Each finished row of a trained table prints one line with its own metrics (a generator's NLL or FID, a classifier's
+accuracy), as the table shows them.
+
+Bad input (no --table included) prints one line and exits with code 2. SIGTERM/SIGINT stop as
+in experiments.main: a training run stops at the next chunk with a checkpoint, anything else
+(a closed-form fit, an evaluation) at once; one line, exit code 75; rerun the same command to
+resume (finished rows are read back).
 """
 
+import contextlib
+import signal
 import sys
 
 from absl import app, flags, logging
@@ -21,10 +29,11 @@ from absl import app, flags, logging
 from experiments import tables
 from genvdisc.config import parse_seeds
 from genvdisc.errors import ConfigError, GenvdiscError
+from genvdisc.train import preemption
 
 FLAGS = flags.FLAGS
-flags.DEFINE_enum("table", "summary", list(tables.TABLES) + ["all"],
-                  "Which table to reproduce ('all': every table in turn).")
+flags.DEFINE_enum("table", None, list(tables.TABLES) + ["all"],
+                  "Which table to reproduce ('all': every table in turn); required.")
 flags.DEFINE_string("out", "runs", "Directory for the tables' workdirs and files.")
 flags.DEFINE_string("seeds", None, "Only these seeds (splits), e.g. '3' or '0,1'.")
 flags.DEFINE_multi_string("set", [], "field=value overriding a config field of every row of a "
@@ -41,24 +50,69 @@ def parse_sets(sets: list[str]) -> tuple[tuple[str, str], ...]:
   return tuple(pairs)
 
 
+def parse_flags(argv):
+  """absl's parser, but a bad flag is one line and exit 2, not a usage dump."""
+  try:
+    return FLAGS(argv)
+  except flags.Error as e:
+    fail(str(e))
+
+
+def fail(message: str) -> None:
+  print(f"error: {message}", file=sys.stderr)
+  sys.exit(2)
+
+
+def _interrupt(signum, frame):
+  """SIGINT/SIGTERM outside a training run (where PreemptionGuard takes them over)."""
+  del frame
+  raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+@contextlib.contextmanager
+def signals_interrupt():
+  """Within: SIGINT and SIGTERM raise KeyboardInterrupt (args: the signal's name)."""
+  previous = {sig: signal.signal(sig, _interrupt) for sig in preemption.SIGNALS}
+  try:
+    yield
+  finally:
+    for sig, handler in previous.items():
+      signal.signal(sig, handler)
+
+
+def run(table: str, out: str, seeds: str | None, sets: list[str], log) -> None:
+  """Reproduces `table` ('all': every table) into `out` and prints its markdown; bad input is
+  one line and exit 2, SIGINT/SIGTERM one line and exit 75 (module docstring)."""
+  with signals_interrupt():
+    try:
+      seed_tuple = None if seeds is None else parse_seeds(seeds)
+      set_pairs = parse_sets(sets)
+      names = list(tables.TABLES) if table == "all" else [table]
+      tables.check_sets(names, set_pairs)
+      for name in names:
+        text = tables.reproduce(name, out, seed_tuple, log, set_pairs)
+        print(text if table != "all" else f"## {name}\n\n{text}", flush=True)
+    except GenvdiscError as e:
+      fail(str(e))
+    except preemption.Preempted as e:
+      print(str(e), file=sys.stderr)
+      sys.exit(preemption.EXIT_CODE)
+    except KeyboardInterrupt as e:
+      print(f"interrupted ({e.args[0] if e.args else 'SIGINT'}) before the table was written: "
+            f"finished runs in {out} are kept; rerun the same command to resume", file=sys.stderr)
+      sys.exit(preemption.EXIT_CODE)
+
+
 def main(argv):
   if len(argv) > 1:
-    raise app.UsageError(f"unexpected arguments: {argv[1:]}")
+    fail(f"unexpected arguments: {argv[1:]}")
+  if FLAGS.table is None:
+    fail(f"pass --table, one of: {', '.join(tables.TABLES)}, all (e.g. --table=summary "
+         "--out=runs/summary)")
   if not FLAGS["verbosity"].present:
     logging.set_verbosity(logging.WARNING)
-  log = lambda s: print(s, flush=True)
-  try:
-    seeds = None if FLAGS.seeds is None else parse_seeds(FLAGS.seeds)
-    sets = parse_sets(FLAGS.set)
-    names = list(tables.TABLES) if FLAGS.table == "all" else [FLAGS.table]
-    tables.check_sets(names, sets)
-    for name in names:
-      text = tables.reproduce(name, FLAGS.out, seeds, log, sets)
-      print(text if FLAGS.table != "all" else f"## {name}\n\n{text}", flush=True)
-  except GenvdiscError as e:
-    print(f"error: {e}", file=sys.stderr)
-    sys.exit(2)
+  run(FLAGS.table, FLAGS.out, FLAGS.seeds, FLAGS.set, lambda line: print(line, flush=True))
 
 
 if __name__ == "__main__":
-  app.run(main)
+  app.run(main, flags_parser=parse_flags)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import uuid
 from importlib import metadata
-from typing import Callable
+from typing import Callable, NamedTuple
 
 PACKAGES = ("genvdisc", "jax", "jaxlib", "flax", "optax", "orbax-checkpoint", "numpy",
             "ml_collections", "tensorflow-datasets", "scikit-learn", "mnist1d")
@@ -32,20 +32,41 @@ def mean_std(values) -> dict:
   return {"mean": mean, "std": std, "n": n}
 
 
+def is_number(value) -> bool:
+  """A metric value (int or float), not a flag such as `loss_increased`."""
+  return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def is_finite_number(value) -> bool:
+  return is_number(value) and math.isfinite(value)
+
+
 def summarize(per_seed: dict[str, dict]) -> dict[str, dict]:
   """Mean ± std over seeds of every numeric metric, skipping diverged seeds."""
   live = [m for m in per_seed.values() if m.get("diverged_at_step") is None]
-  names = sorted({k for m in live for k, v in m.items() if isinstance(v, (int, float))})
+  names = sorted({k for m in live for k, v in m.items() if is_number(v)})
   return {name: mean_std([m[name] for m in live]) for name in names} if live else {}
 
 
-def format_pct(stat: dict | None) -> str:
-  if not stat:
-    return "n/a"
-  return f"{100 * stat['mean']:.1f} ± {100 * stat['std']:.1f}"
+class Headline(NamedTuple):
+  """A task's headline metric: per-seed key, label, display scale and decimals."""
+  key: str
+  label: str
+  scale: float = 1.0
+  digits: int = 1
 
 
-COLUMNS = ("config", "model", "dataset", "seeds", "test acc %", "train acc %", "wall s")
+TEST_ACCURACY = Headline("test_accuracy", "test acc %", 100.0, 1)
+TEST_NLL = Headline("test_nll", "test NLL (nats)", 1.0, 2)
+CLASSIFIER_FID = Headline("classifier_fid", "classifier-FID", 1.0, 1)
+# config.task -> its headline metric (as experiments/tables/trained.py HEADLINE).
+HEADLINES = {"classification": TEST_ACCURACY, "m2": TEST_ACCURACY, "vae": TEST_NLL,
+             "iwae": TEST_NLL, "gan": CLASSIFIER_FID, "vaegan": CLASSIFIER_FID}
+COLUMNS = ("config", "model", "dataset", "seeds", "metric", "mean ± std", "wall s")
+
+
+def headline(config: dict) -> Headline:
+  return HEADLINES.get(config.get("task", "classification"), TEST_ACCURACY)
 
 
 def table_header(extra_columns: tuple[str, ...] = ()) -> str:
@@ -54,31 +75,45 @@ def table_header(extra_columns: tuple[str, ...] = ()) -> str:
   return "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|"
 
 
+def flagged_seeds(per_seed: dict[str, dict]) -> str:
+  """'' or ' (1 diverged: 3; 2 loss increased: 0,4)': the seeds a row's reader should know of."""
+  notes = []
+  for note, flagged in (("diverged", lambda m: m.get("diverged_at_step") is not None),
+                        ("loss increased", lambda m: m.get("loss_increased", False))):
+    seeds = [s for s, m in per_seed.items() if flagged(m)]
+    if seeds:
+      notes.append(f"{len(seeds)} {note}: {','.join(seeds)}")
+  return f" ({'; '.join(notes)})" if notes else ""
+
+
 def markdown_row(results: dict) -> str:
-  """One table row (see `table_header`): accuracies as mean ± std % over non-diverged seeds."""
-  cfg, summary = results["config"], results["summary"]
-  diverged = [s for s, m in results["per_seed"].items() if m.get("diverged_at_step") is not None]
-  seeds = f"{len(results['per_seed'])}" + (f" ({len(diverged)} diverged: {','.join(diverged)})"
-                                           if diverged else "")
-  return (f"| {cfg['name']} | {cfg['model']} | {cfg['dataset']} | {seeds} | "
-          f"{format_pct(summary.get('test_accuracy'))} | {format_pct(summary.get('train_accuracy'))} | "
+  """One table row (see `table_header`): the task's headline metric (`HEADLINES`) as mean ± std
+  over the non-diverged seeds ('-' if they have none), and the flagged seeds."""
+  cfg, per_seed = results["config"], results["per_seed"]
+  metric = headline(cfg)
+  stat = results["summary"].get(metric.key)
+  value = (f"{metric.scale * stat['mean']:.{metric.digits}f} ± "
+           f"{metric.scale * stat['std']:.{metric.digits}f}" if stat else "-")
+  return (f"| {cfg['name']} | {cfg['model']} | {cfg['dataset']} | "
+          f"{len(per_seed)}{flagged_seeds(per_seed)} | {metric.label} | {value} | "
           f"{results['wall_time_s']:.0f} |")
 
 
 def format_summary(results: dict) -> str:
-  """Every summarised metric as 'name: mean ± std (n seeds)', one per line (generative tasks have
-  no accuracy column: their NLL, ELBO and classifier-FID are listed here)."""
+  """Every summarised metric as 'name: mean ± std (n seeds)', one per line (the row above holds
+  only the headline metric)."""
   return "\n".join(f"{name}: {stat['mean']:.4g} ± {stat['std']:.2g} (n={stat['n']})"
                    for name, stat in results["summary"].items())
 
 
 def write_atomic(path: str, write: Callable[[str], None]) -> None:
   """write(tmp) makes the file at `tmp`, a fresh name in the directory of `path`; it is then
-  renamed over `path`, so a crash never leaves half a file (text, JSON or PNG)."""
+  renamed over `path`, so a crash never leaves half a file (text, JSON or PNG). The file is
+  created with mode 0666 less the umask (0644 under umask 022), as `open` would."""
   directory = os.path.dirname(os.path.abspath(path))
   os.makedirs(directory, exist_ok=True)
-  fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-" + os.path.basename(path))
-  os.close(fd)
+  tmp = os.path.join(directory, f".tmp-{os.path.basename(path)}-{uuid.uuid4().hex}")
+  os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
   try:
     write(tmp)
     os.replace(tmp, path)

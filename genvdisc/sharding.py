@@ -35,21 +35,40 @@ DATA_AXIS = "data"
 
 
 def make_mesh(seed: int = -1, data: int = 1, devices=None) -> Mesh:
-  """A ('seed', 'data') mesh over `devices` (default: all); -1 on one axis means 'the rest'."""
+  """A ('seed', 'data') mesh over `devices` (default: all); -1 on one axis means 'the rest'.
+
+  Errors quote config.mesh as the user set it, the devices found and the values that fit them.
+  """
   devices = list(jax.devices() if devices is None else devices)
   n = len(devices)
+  asked = f"config.mesh.seed={_axis(seed)}, config.mesh.data={_axis(data)}"
+  for axis, size in (("seed", seed), ("data", data)):
+    if size != -1 and size < 1:
+      raise ConfigError(f"{asked}: mesh.{axis} must be an integer >= 1, or -1 (the devices the "
+                        f"other axis leaves); use --config.mesh.{axis}=-1")
   if seed == -1 and data == -1:
-    raise ConfigError("config.mesh.seed and config.mesh.data are both -1; set one of them, "
+    raise ConfigError(f"{asked}: at most one axis can be -1 (auto); set the other, "
                       "e.g. --config.mesh.data=1")
-  if seed == -1:
-    seed = n // data if data >= 1 else 0
-  elif data == -1:
-    data = n // seed if seed >= 1 else 0
-  if seed < 1 or data < 1 or seed * data != n:
-    raise ConfigError(f"config.mesh asks for seed={seed} x data={data} = {seed * data} devices but "
-                      f"{n} {devices[0].platform} device(s) were found; use --config.mesh.seed=-1 "
-                      f"--config.mesh.data=1, or two factors of {n}")
-  return Mesh(np.asarray(devices).reshape(seed, data), (SEED_AXIS, DATA_AXIS))
+  rows, columns = (n // data if seed == -1 else seed), (n // seed if data == -1 else data)
+  if rows < 1 or columns < 1 or rows * columns != n:
+    if -1 in (seed, data):
+      axis, size = ("data", data) if seed == -1 else ("seed", seed)
+      needs, fix = f"a multiple of {size}", f"--config.mesh.{axis}={_divisors(n)}"
+    else:
+      needs, fix = str(seed * data), f"--config.mesh.seed=-1 --config.mesh.data=1, or two factors of {n}"
+    raise ConfigError(f"{asked} needs {needs} devices but {n} {devices[0].platform} device(s) "
+                      f"were found; use {fix}")
+  return Mesh(np.asarray(devices).reshape(rows, columns), (SEED_AXIS, DATA_AXIS))
+
+
+def _axis(size: int) -> str:
+  return f"{size} (auto)" if size == -1 else str(size)
+
+
+def _divisors(n: int) -> str:
+  """'1, 2 or 4' for 4."""
+  divisors = [str(d) for d in range(1, n + 1) if n % d == 0]
+  return " or ".join(filter(None, [", ".join(divisors[:-1]), divisors[-1]]))
 
 
 def check_batch(batch_size: int, mesh: Mesh) -> None:

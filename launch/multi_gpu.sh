@@ -8,4 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export XLA_PYTHON_CLIENT_MEM_FRACTION="${XLA_PYTHON_CLIENT_MEM_FRACTION:-0.9}"
+# For bitwise reruns on one GPU kind: deterministic reductions and scatters, no autotuning (slower;
+# docs/reproducibility.md). GENVDISC_GPU_DETERMINISTIC=false trades that for speed.
+deterministic="--xla_gpu_deterministic_ops=${GENVDISC_GPU_DETERMINISTIC:-true}"
+export XLA_FLAGS="${XLA_FLAGS:+$XLA_FLAGS }$deterministic"
 exec python -m experiments.main "$@"

@@ -19,7 +19,7 @@ SHORT = ["--config.num_steps=20", "--config.chunk_steps=10", "--config.log_every
     (["--config.model=resnet"], "error: unknown model 'resnet' (config.model); valid names: logreg,"),
     (["--config.dataset=mnist2d"], "error: unknown dataset 'mnist2d'; valid names: digits,"),
     (["--config.model=lenet"], "error: model 'lenet' needs image inputs but dataset 'iris' is tabular"),
-    (["--config.foo=1"], "error: bad --config flag (AttributeError: \"'foo'\")"),
+    (["--config.foo=1"], "error: unknown field 'foo'; --show_config lists the fields"),
     (["--config.seed_group=two"], "error: flag --config.seed_group=two: invalid literal for int()"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, args, message):
@@ -46,7 +46,7 @@ def test_main_trains_prints_table_and_refuses_another_config(tmp_path):
   proc = run_module("experiments.main", CONFIG, f"--workdir={workdir}", *SHORT)
   assert proc.returncode == 0, proc.stderr[-2000:]
   assert "step 20/20 (100%)" in proc.stdout
-  assert "| config | model | dataset | seeds | test acc % |" in proc.stdout
+  assert "| config | model | dataset | seeds | metric | mean ± std | wall s |" in proc.stdout
   assert "| logreg_iris | logreg | iris | 2 |" in proc.stdout
   results = json.loads((workdir / "results.json").read_text())
   assert results["config"]["num_steps"] == 20 and sorted(results["per_seed"]) == ["0", "1"]
@@ -109,6 +109,9 @@ def test_mixed_table_headline_metrics_closed_form_and_m2_rows_and_set(tmp_path, 
 
 
 @pytest.mark.parametrize("args, message", [
+    ([], "error: pass --table, one of: core, mnist1d, generative, summary, ngjordan, m1, m2, "
+         "augment, all (e.g. --table=summary --out=runs/summary)"),
+    (["--table=nope"], "error: flag --table=nope: value should be one of <core|mnist1d|"),
     (["--table=core", "--seeds=1,x"], "error: config.seeds='1,x' must be distinct non-negative"),
     (["--table=all", "--set=num_steps=10"], "error: --set does not apply to table 'ngjordan'"),
 ])

@@ -87,9 +87,9 @@ def test_gan_nan_in_one_seed_leaves_the_others_bitwise_unchanged(tmp_path, judge
   assert all(np.isfinite(leaf).all() for leaf in jax.tree.leaves(injected_params[1]))  # frozen
 
   # classifier-FID is in the curves every 100 steps and falls as the generator learns.
-  assert [point["step"] for point in clean["curves"]] == [100, 200, 300]
+  assert [point["step"] for point in clean["curves"]] == [1, 100, 200, 300]
   fid = np.array([[m["classifier_fid"] for m in point["per_seed"].values()]
-                  for point in clean["curves"]])
+                  for point in clean["curves"][1:]])  # step 1: the first minibatch loss only
   assert np.all(fid > 0) and np.all(fid[-1] < fid[0])
   assert all(1.0 <= m["classifier_is"] <= 10.0 for m in clean["per_seed"].values())
   assert (tmp_path / "clean" / "images" / "samples_seed2_step300.png").exists()
@@ -101,7 +101,7 @@ def test_vaegan_trains_and_draws(tmp_path, judge):
   for metrics in results["per_seed"].values():
     assert metrics["diverged_at_step"] is None and metrics["test_kl"] > 0
     assert 0 < metrics["test_pixel_mse"] < 0.25 and metrics["classifier_fid"] > 0
-  assert [point["step"] for point in results["curves"]] == [20, 40]
+  assert [point["step"] for point in results["curves"]] == [1, 20, 40]
   assert (tmp_path / "images" / "reconstructions_seed1_step40.png").exists()
 
 

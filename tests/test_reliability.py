@@ -1,13 +1,9 @@
-"""Reliability: SIGKILL at random points, SIGTERM preemption, corrupt checkpoints, determinism,
-overwrite, and a hypothesis fuzz over configs."""
+"""Reliability: SIGKILL and SIGTERM on save and progress events, corrupt checkpoints,
+determinism, overwrite, and a hypothesis fuzz over configs."""
 
 import json
-import os
 import pathlib
 import signal
-import subprocess
-import sys
-import time
 
 import jax
 import numpy as np
@@ -18,7 +14,7 @@ from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import CheckpointError, ConfigError, DataError
 from genvdisc.train import run
 from genvdisc.train.preemption import EXIT_CODE
-from tests.conftest import ROOT, shrunk_config
+from tests.conftest import Child, run_module, shrunk_config, wait_until
 
 # Runs long enough to be killed mid-way, with a checkpoint every 100 steps: the linear SVM in
 # chunks of 1 step, and a GAN (D then G per step, two optimizers) in chunks of 10.
@@ -31,67 +27,94 @@ KILL_RUNS = {
 }
 
 
-def cli_args(name, workdir, overrides):
-  return [sys.executable, "-m", "experiments.main", f"--config=experiments/configs/{name}.py",
-          f"--workdir={workdir}"] + [f"--config.{k}={v}" for k, v in overrides.items()]
+# The moments a SIGKILL lands on, at a step S that is saved: S's save under way (Orbax writes
+# `S.orbax-checkpoint-tmp`, see genvdisc/checkpoint.py, while the next steps train), the progress
+# line of S (printed just before S is saved, while S - checkpoint_every may still be saving), and
+# S saved (renamed into place).
+KILL_EVENTS = ("save under way", "progress line", "saved")
 
 
-def start(name, workdir, overrides):
-  return subprocess.Popen(cli_args(name, workdir, overrides), cwd=ROOT, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True)
+def main_flags(name, workdir, overrides):
+  return [f"--config=experiments/configs/{name}.py", f"--workdir={workdir}"] + [
+      f"--config.{k}={v}" for k, v in overrides.items()]
 
 
-def latest_checkpoint(workdir) -> int:
+def start(name, workdir, overrides) -> Child:
+  return Child("experiments.main", *main_flags(name, workdir, overrides))
+
+
+def latest_checkpoint(workdir, unfinished: bool = False) -> int:
+  """The newest saved step (-1: none); unfinished=True counts saves a kill cut short, too."""
   directory = pathlib.Path(workdir, "checkpoints")
-  steps = [int(p.name) for p in directory.iterdir() if p.name.isdigit()] if directory.exists() else []
-  return max(steps, default=-1)
+  names = [p.name for p in directory.iterdir()] if directory.exists() else []
+  return max((int(n.split(".")[0]) for n in names
+              if n.isdigit() or unfinished and ".orbax-checkpoint-tmp" in n), default=-1)
 
 
-def wait_for_checkpoint(proc, workdir, step, timeout=240):
-  deadline = time.time() + timeout
-  while latest_checkpoint(workdir) < step:
-    assert proc.poll() is None, f"run ended before step {step}: {proc.communicate()[1][-2000:]}"
-    assert time.time() < deadline, f"no checkpoint >= {step} after {timeout}s"
-    time.sleep(0.02)
+def printed_step(child: Child, name: str, step: int):
+  """Whether `child` has printed the progress line of `step` ("[name] step 200/2000 ...")."""
+  return lambda: child.printed(rf"^\[{name}\] step {step}/")
+
+
+def happened(event: str, child: Child, name: str, workdir, step: int):
+  """A predicate: whether `event` (one of KILL_EVENTS) has happened at `step`."""
+  saved = pathlib.Path(workdir, "checkpoints", str(step))
+  if event == "progress line":
+    return printed_step(child, name, step)
+  if event == "save under way":
+    # The tmp dir lives for tens of ms, so the 2 ms polls see it; should a stalled test process
+    # miss it, the kill lands just after the save instead, and the test still holds.
+    return lambda: saved.exists() or any(saved.parent.glob(f"{step}.orbax-checkpoint-tmp*"))
+  return saved.exists
 
 
 def final_params(config, workdir):
   return [np.asarray(x) for s in run.restore_states(config, workdir) for x in jax.tree.leaves(s.params)]
 
 
-def uninterrupted(name, workdir):
-  config = shrunk_config(name, **KILL_RUNS[name])
+def uninterrupted(name, overrides, workdir):
+  config = shrunk_config(name, **overrides)
   results = run.train_and_evaluate(config, str(workdir), log=lambda s: None)
   return results, final_params(config, str(workdir))
 
 
+# Progress lines between the checkpoints as well, for a signal a few steps after one.
+PREEMPT_RUN = dict(KILL_RUN, log_every=50)
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
-  """The uninterrupted run of KILL_RUN, in-process."""
-  return uninterrupted("svm_digits", tmp_path_factory.mktemp("reference"))
+  """The uninterrupted run of PREEMPT_RUN, in-process."""
+  return uninterrupted("svm_digits", PREEMPT_RUN, tmp_path_factory.mktemp("reference"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(KILL_RUNS))
-def test_sigkill_at_random_points_then_resume_is_bitwise(tmp_path, name):
+def test_sigkill_on_save_and_progress_events_then_resume_is_bitwise(tmp_path, name):
+  """5 runs in one workdir, each SIGKILLed on an event (KILL_EVENTS in turn) 1-3 saves after
+  the step it resumed from; a 6th run finishes and equals an uninterrupted run bitwise."""
   overrides = KILL_RUNS[name]
+  every = overrides["checkpoint_every"]
   rng = np.random.default_rng(20261123)
-  # Kill points leave >= 500 steps to go, so no run can finish before its SIGKILL lands.
-  kill_steps = sorted(rng.choice(np.arange(100, overrides["num_steps"] - 400, 100), size=5,
-                                 replace=False).tolist())
   workdir = tmp_path / "killed"
-  for step in kill_steps:
-    proc = start(name, workdir, overrides)
-    wait_for_checkpoint(proc, workdir, step)
-    time.sleep(rng.uniform(0.0, 0.3))  # anywhere in the next chunks, a save included
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+  kill_steps = []
+  for event in KILL_EVENTS[1:] + KILL_EVENTS:  # ends on "saved", so the last kill's step is saved
+    # Past any tmp dir a kill left (else it would count as this run's save under way), and
+    # <= 5 x 4 saves of 100 steps in all: every run is killed long before num_steps=2000.
+    kill_steps.append(max(latest_checkpoint(workdir, unfinished=True), 0)
+                      + every * int(rng.integers(1, 4)))
+    child = start(name, workdir, overrides)
+    wait_until(happened(event, child, name, workdir, kill_steps[-1]),
+               f"{event} at step {kill_steps[-1]}", [child])
+    child.proc.send_signal(signal.SIGKILL)
+    child.finish()
     assert not (workdir / "results.json").exists()
-  proc = start(name, workdir, overrides)
-  _, err = proc.communicate(timeout=600)
-  assert proc.returncode == 0, err[-2000:]
+  newest = latest_checkpoint(workdir)
+  code, _, err = start(name, workdir, overrides).finish(timeout=600)
+  assert code == 0, err[-2000:]
   results = json.loads((workdir / "results.json").read_text())
-  assert results["resumed_from_step"] >= kill_steps[-1]
-  ref_results, ref_params = uninterrupted(name, tmp_path / "reference")
+  assert results["resumed_from_step"] == newest >= kill_steps[-1]
+  ref_results, ref_params = uninterrupted(name, overrides, tmp_path / "reference")
   assert results["per_seed"] == ref_results["per_seed"]
   assert results["curves"] == ref_results["curves"]
   for a, b in zip(final_params(shrunk_config(name, **overrides), str(workdir)), ref_params,
@@ -99,24 +122,26 @@ def test_sigkill_at_random_points_then_resume_is_bitwise(tmp_path, name):
     np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.05])
-def test_sigterm_saves_exits_75_and_rerun_resumes(tmp_path, reference, delay):
-  """SIGTERM right at a checkpoint step (delay 0, the case that once saved a step twice) or a
-  few steps after it."""
+@pytest.mark.slow
+@pytest.mark.parametrize("sig, step", [(signal.SIGTERM, 200), (signal.SIGINT, 250)])
+def test_sigterm_and_ctrl_c_save_exit_75_and_rerun_resumes(tmp_path, reference, sig, step):
+  """SIGTERM on the progress line of step 200, printed just before its checkpoint is saved (the
+  case that once saved a step twice), or Ctrl-C (SIGINT) on that of step 250, between
+  checkpoints: one line, the documented message, exit 75; the rerun resumes bitwise."""
   workdir = tmp_path / "preempted"
-  proc = start("svm_digits", workdir, KILL_RUN)
-  wait_for_checkpoint(proc, workdir, 200)
-  time.sleep(delay)
-  proc.send_signal(signal.SIGTERM)
-  _, err = proc.communicate(timeout=120)
-  assert proc.returncode == EXIT_CODE
-  assert err.strip().startswith("preempted at step ") and len(err.strip().splitlines()) == 1
-  step = json.loads((workdir / "PREEMPTED").read_text())["step"]
-  assert latest_checkpoint(workdir) == step and not (workdir / "results.json").exists()
-  proc = start("svm_digits", workdir, KILL_RUN)
-  out, err = proc.communicate(timeout=600)
-  assert proc.returncode == 0, err[-2000:]
-  assert f"resumed from step {step}" in out and not (workdir / "PREEMPTED").exists()
+  child = start("svm_digits", workdir, PREEMPT_RUN)
+  wait_until(printed_step(child, "svm_digits", step), f"the progress line of step {step}", [child])
+  child.proc.send_signal(sig)
+  code, _, err = child.finish(timeout=120)
+  assert code == EXIT_CODE
+  stopped = json.loads((workdir / "PREEMPTED").read_text())["step"]
+  assert err == (f"preempted at step {stopped}: checkpoint saved in {workdir}; rerun the same "
+                 "command to resume\n")
+  assert stopped >= step and latest_checkpoint(workdir) == stopped
+  assert not (workdir / "results.json").exists()
+  code, out, err = start("svm_digits", workdir, PREEMPT_RUN).finish(timeout=600)
+  assert code == 0, err[-2000:]
+  assert f"resumed from step {stopped}" in out and not (workdir / "PREEMPTED").exists()
   assert json.loads((workdir / "results.json").read_text())["per_seed"] == reference[0]["per_seed"]
 
 
@@ -147,6 +172,7 @@ def damage(step_dir: pathlib.Path, how: str):
     metadata.write_bytes(b"\x00garbled" * 50)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["truncated", "garbled"])
 def test_corrupt_latest_checkpoint_falls_back_with_a_warning(tmp_path, monkeypatch, how):
   config = shrunk_config("svm_digits", num_steps=60, eval_every=20)
@@ -164,6 +190,7 @@ def test_corrupt_latest_checkpoint_falls_back_with_a_warning(tmp_path, monkeypat
   assert results["per_seed"] == expected["per_seed"] and results["curves"] == expected["curves"]
 
 
+@pytest.mark.slow
 def test_no_readable_checkpoint_is_an_error_unless_fresh_start_allowed(tmp_path, monkeypatch):
   config = shrunk_config("svm_digits", num_steps=60)
   expected = run.train_and_evaluate(config, str(tmp_path / "ref"), log=lambda s: None)
@@ -182,19 +209,19 @@ def test_no_readable_checkpoint_is_an_error_unless_fresh_start_allowed(tmp_path,
   assert results["resumed_from_step"] is None and results["per_seed"] == expected["per_seed"]
 
 
+@pytest.mark.slow
 def test_same_command_twice_is_bit_identical_and_overwrite_retrains(tmp_path):
   overrides = dict(num_steps=40, chunk_steps=10, log_every=20, checkpoint_every=20, eval_every=20,
                    seeds="0,1", seed_group=2)
   outputs = []
   for name in ("a", "b"):
-    proc = subprocess.run(cli_args("mlp_digits", tmp_path / name, overrides), cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    proc = run_module("experiments.main", *main_flags("mlp_digits", tmp_path / name, overrides))
     assert proc.returncode == 0, proc.stderr[-2000:]
     outputs.append(json.loads((tmp_path / name / "results.json").read_text()))
   assert outputs[0]["per_seed"] == outputs[1]["per_seed"]
   assert outputs[0]["curves"] == outputs[1]["curves"]
-  proc = subprocess.run(cli_args("mlp_digits", tmp_path / "a", dict(overrides, num_steps=20)) +
-                        ["--overwrite"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+  proc = run_module("experiments.main", *main_flags("mlp_digits", tmp_path / "a",
+                                                    dict(overrides, num_steps=20)), "--overwrite")
   assert proc.returncode == 0, proc.stderr[-2000:]
   assert json.loads((tmp_path / "a" / "results.json").read_text())["config"]["num_steps"] == 20
 
@@ -264,6 +291,7 @@ def test_fuzzed_configs(choice):
   check_config(choice)
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, derandomize=True)
 @given(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in VALID_ALONE.items()}))
 def test_fuzzed_configs_of_valid_values(choice):

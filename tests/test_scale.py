@@ -10,11 +10,8 @@ import json
 import os
 import shutil
 import signal
-import socket
-import subprocess
-import sys
+import tempfile
 import textwrap
-import time
 
 import jax
 import numpy as np
@@ -24,7 +21,7 @@ import tensorflow_datasets as tfds
 from genvdisc import distributed
 from genvdisc.errors import ConfigError, DataError
 from genvdisc.train import run
-from tests.conftest import ROOT, run_module, shrunk_config
+from tests.conftest import Child, run_module, shrunk_config, wait_until
 
 SEEDS = "0,1,2,3,4,5,6,7"
 MESHES = ((8, 1), (2, 4), (1, 8))
@@ -82,6 +79,7 @@ def stream_equals_device_on_mesh(workdir: str, seed: int, data: int) -> bool:
   return per_seed["device"] == per_seed["stream"]
 
 
+@pytest.mark.slow
 def test_meshes_give_the_one_device_results(tmp_path):
   script = tmp_path / "meshes.py"
   script.write_text(MESH_SCRIPT)
@@ -113,39 +111,36 @@ def _assert_metrics_close(got: dict, want: dict) -> None:
     assert other == pytest.approx(metrics, rel=1e-5), seed
 
 
-def _free_port() -> int:
-  with socket.socket() as s:
-    s.bind(("localhost", 0))
-    return s.getsockname()[1]
-
-
 TWO_PROCESS_FLAGS = ["--config=experiments/configs/mlp_digits.py", "--config.num_steps=20",
                      "--config.chunk_steps=5", "--config.log_every=10",
                      "--config.checkpoint_every=10", "--config.seeds=0,1",
                      "--config.seed_group=2", "--config.mesh.seed=1", "--config.mesh.data=-1"]
 
 
-def _start_two_processes(workdir: str, flags=TWO_PROCESS_FLAGS) -> list[subprocess.Popen]:
-  """Starts experiments.main as 2 processes x 2 CPU devices on localhost."""
-  port = _free_port()
-  env = {"JAX_NUM_CPU_DEVICES": "2", "JAX_PLATFORMS": "cpu"}
-  return [subprocess.Popen(
-      [sys.executable, "-m", "experiments.main", *flags, f"--workdir={workdir}",
-       f"--coordinator_address=localhost:{port}", "--num_processes=2", f"--process_id={i}"],
-      cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE,
-      stderr=subprocess.PIPE, text=True) for i in range(2)]
+def _start_two_processes(workdir: str, flags=TWO_PROCESS_FLAGS) -> list[Child]:
+  """Starts experiments.main as 2 processes x 2 CPU devices on localhost.
+
+  The coordinator listens on a Unix socket in a directory just made for it by `mkdtemp` (gRPC
+  and JAX take `unix:PATH` as the address; JAX_COORDINATOR_BIND_ADDRESS is where process 0
+  binds). A TCP port found free (bind to port 0, read it, close) could be taken by any other
+  process before process 0 binds it again; a path in a fresh private directory cannot, so
+  there is no race and nothing to retry. (JAX cannot bind port 0 itself: every process,
+  process 0 included, connects to the one address it is given.)
+  """
+  address = f"unix:{tempfile.mkdtemp(prefix='coordinator', dir=os.path.dirname(workdir))}/socket"
+  env = {"JAX_NUM_CPU_DEVICES": "2", "JAX_PLATFORMS": "cpu",
+         "JAX_COORDINATOR_BIND_ADDRESS": address}
+  return [Child("experiments.main", *flags, f"--workdir={workdir}",
+                f"--coordinator_address={address}", "--num_processes=2", f"--process_id={i}",
+                env=env) for i in range(2)]
 
 
-def _finish(procs: list[subprocess.Popen], returncode: int = 0) -> list[tuple[str, str]]:
+def _finish(procs: list[Child], returncode: int = 0) -> list[tuple[str, str]]:
   """Waits for the processes; checks their exit codes; returns their (stdout, stderr)."""
-  try:
-    outs = [p.communicate(timeout=240) for p in procs]
-  finally:
-    for p in procs:
-      p.kill()
-  for p, (_, err) in zip(procs, outs):
-    assert p.returncode == returncode, err[-3000:]
-  return outs
+  ends = [p.finish(timeout=240) for p in procs]
+  for code, _, err in ends:
+    assert code == returncode, err[-3000:]
+  return [(out, err) for _, out, err in ends]
 
 
 def _two_processes(workdir: str, flags=TWO_PROCESS_FLAGS) -> list[str]:
@@ -153,6 +148,7 @@ def _two_processes(workdir: str, flags=TWO_PROCESS_FLAGS) -> list[str]:
   return [out for out, _ in _finish(_start_two_processes(workdir, flags))]
 
 
+@pytest.mark.slow
 def test_two_processes_checkpoint_resume_and_equal_one_process(tmp_path):
   workdir = tmp_path / "two"
   first = _two_processes(str(workdir))
@@ -175,6 +171,7 @@ def test_two_processes_checkpoint_resume_and_equal_one_process(tmp_path):
   _assert_metrics_close(results["per_seed"], single["per_seed"])
 
 
+@pytest.mark.slow
 def test_two_processes_stop_together_on_sigterm_and_resume(tmp_path):
   """SIGTERM to every process (what a scheduler sends): JAX's preemption service and Orbax's
   `reached_preemption` make both stop at the same step, checkpointed, with exit code 75; the
@@ -185,12 +182,9 @@ def test_two_processes_stop_together_on_sigterm_and_resume(tmp_path):
   flags += ["--config.num_steps=1000", "--config.checkpoint_every=50"]
   procs = _start_two_processes(str(workdir), flags)
   first_checkpoint = workdir / "checkpoints" / "50"
-  for _ in range(1200):  # the first checkpoint shows that both processes are training
-    if first_checkpoint.exists() or any(p.poll() is not None for p in procs):
-      break
-    time.sleep(0.1)
+  wait_until(first_checkpoint.exists, "checkpoint 50, which shows that both processes train", procs)
   for p in procs:
-    p.send_signal(signal.SIGTERM)
+    p.proc.send_signal(signal.SIGTERM)
   outs = _finish(procs, returncode=75)
   stopped = json.loads((workdir / "PREEMPTED").read_text())["step"]
   for _, err in outs:
@@ -215,6 +209,7 @@ def test_distributed_flags_without_a_coordinator_are_an_error(monkeypatch):
     distributed.initialize("localhost:1234", 2, 2)
 
 
+@pytest.mark.slow
 def test_streamed_input_equals_on_device_input_and_resumes(tmp_path):
   with tfds.testing.mock_data(num_examples=64):
     device = run.train_and_evaluate(stream_config(), str(tmp_path / "device"), log=lambda s: None)

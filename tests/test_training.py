@@ -92,7 +92,7 @@ def test_resumed_run_equals_uninterrupted(tmp_path, monkeypatch):
   assert resumed["resumed_from_step"] == 20
   assert resumed["per_seed"] == uninterrupted["per_seed"]
   assert resumed["curves"] == uninterrupted["curves"]
-  assert [point["step"] for point in resumed["curves"]] == [10, 20, 30, 40, 50, 60]
+  assert [point["step"] for point in resumed["curves"]] == [1, 10, 20, 30, 40, 50, 60]
   assert_trees_equal(params_of(config, str(tmp_path / "a")), params_of(config, str(tmp_path / "b")))
 
 

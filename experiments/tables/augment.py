@@ -19,7 +19,7 @@ import numpy as np
 from experiments.configs import get_config
 from experiments.tables.semisupervised import m2_run, seed_list
 from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData
-from experiments.tables.writers import pyplot
+from experiments.tables.writers import point_key, point_panel, pyplot
 from genvdisc import data, rng
 from genvdisc.data import subsets
 from genvdisc.tasks.registry import from_config
@@ -80,17 +80,20 @@ def sections(record: dict) -> tuple[Section, ...]:
                   ("wall s",), rows),)
 
 
+def accuracy_panel(ax, record: dict) -> None:
+  """Test accuracy per variant on `ax` (`writers.point_panel`; each seed's variants joined)."""
+  section, = sections(record)
+  point_panel(ax, ACCURACY, [(variant, row.cells[0], None)
+                             for variant, row in zip(VARIANTS, section.rows)], paired=True)
+  ax.set_title(f"LeNet, {record['config']['num_labels']} labels\n"
+               f"{point_key([ACCURACY], False)}; grey lines join a seed", fontsize=9)
+
+
 def plot(record: dict, images: np.ndarray):
-  """Bars of test accuracy per variant, beside a grid of the first seed's M2 samples."""
+  """`accuracy_panel` beside a grid of the first seed's M2 samples."""
   config = record["config"]
   fig, (ax, grid) = pyplot().subplots(1, 2, figsize=(10, 4.5))
-  acc = [100 * np.asarray(list(record["test_accuracy"][v].values())) for v in VARIANTS]
-  ax.bar(range(len(acc)), [a.mean() for a in acc],
-         yerr=[a.std(ddof=1) if len(a) > 1 else 0 for a in acc], capsize=4)
-  ax.set_xticks(range(len(acc)), list(VARIANTS), rotation=20)
-  ax.set_ylim(min(a.mean() for a in acc) - 10, 100)
-  ax.set_ylabel("test accuracy %")
-  ax.set_title(f"LeNet, {config['num_labels']} labels (mean ± std over seeds)")
+  accuracy_panel(ax, record)
   per_class = config["generated_per_class"]
   num_classes = images.shape[0] // per_class
   picked = images.reshape(num_classes, per_class, 8, 8)[:, :10]

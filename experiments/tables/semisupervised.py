@@ -26,7 +26,7 @@ import numpy as np
 
 from experiments.configs import get_config
 from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, suffix
-from experiments.tables.writers import pyplot
+from experiments.tables.writers import curves_panel, pyplot
 from genvdisc import data
 from genvdisc.analysis import learning_curves
 from genvdisc.data import subsets
@@ -128,20 +128,15 @@ def m1_sections(record: dict) -> tuple[Section, ...]:
 
 
 def m1_plot(record: dict):
+  """Test error against labelled examples (log scale), one line per (classifier, features)."""
   config, errors = record["config"], record["errors"]
-  counts = config["num_labels"].split(",")
   fig, ax = pyplot().subplots(figsize=(6, 4.5))
-  x = range(len(counts))
-  for classifier in config["classifiers"].split(","):
-    for name in FEATURES:
-      e = 100 * np.asarray(errors[name][classifier])
-      ax.errorbar(x, e.mean(0), yerr=e.std(0, ddof=1) if len(e) > 1 else None, marker="o",
-                  capsize=3, linestyle="-" if name == "M1" else "--",
-                  label=f"{CLASSIFIER_LABELS[classifier]}, {name}")
-  ax.set_xticks(list(x), counts)
+  curves = {f"{CLASSIFIER_LABELS[c]}, {name}": errors[name][c]
+            for c in config["classifiers"].split(",") for name in FEATURES}
+  curves_panel(ax, config["num_labels"].split(","), curves, ERROR,
+               dashed=[label for label in curves if label.endswith("pixels")], log_scale=True)
   ax.set_xlabel("labelled examples")
-  ax.set_ylabel("test error %")
-  ax.set_title("digits: M1 features vs raw pixels")
+  ax.set_title("digits: M1 features vs raw pixels (mean ± std, dots: seeds)")
   ax.legend()
   return fig
 
@@ -191,18 +186,14 @@ def m2_sections(record: dict) -> tuple[Section, ...]:
 
 
 def m2_plot(record: dict):
-  """Grouped bars: one group per label count, one bar per model (mean ± std over seeds)."""
+  """Test error against labelled examples, one line per model (mean ± std, seeds as dots)."""
   section, = m2_sections(record)
   fig, ax = pyplot().subplots(figsize=(6, 4.5))
-  width = 0.8 / len(section.rows)
-  positions = range(len(section.columns))
-  for i, row in enumerate(section.rows):
-    e = [100 * np.asarray(cell.values) for cell in row.cells]
-    ax.bar([j + i * width for j in positions], [v.mean() for v in e], width,
-           yerr=[v.std(ddof=1) if len(v) > 1 else 0 for v in e], capsize=4, label=row.keys[0])
-  ax.set_xticks([j + width / 2 for j in positions], section.columns)
-  ax.set_ylabel("test error %")
-  ax.set_title("digits: semi-supervised M2 and M1+M2 (mean ± std over seeds)")
+  curves_panel(ax, [str(n) for n in M2_NUM_LABELS],
+               {row.keys[0]: np.asarray([cell.values for cell in row.cells]).T
+                for row in section.rows}, ERROR)
+  ax.set_xlabel("labelled examples")
+  ax.set_title("digits: semi-supervised M2 and M1+M2 (mean ± std, dots: seeds)")
   ax.legend()
   return fig
 

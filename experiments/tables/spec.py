@@ -68,7 +68,7 @@ class Section(NamedTuple):
 class TableData(NamedTuple):
   record: dict[str, Any]            # OUT/<stem>.json: every seed's numbers, configs, wall times
   # png name suffix ('' = <stem>.png) -> a function drawing that matplotlib figure;
-  # None: `writers.bar_chart` of the sections.
+  # None: `writers.point_chart` of the sections.
   figures: dict[str, Callable[[], Any]] | None = None
 
 

@@ -82,11 +82,11 @@ class ClosedFormRow(NamedTuple):
 def table(name: str, rows: list, metrics: tuple[Metric, ...] | None) -> Table:
   """The spec of a trained table: `rows` (Row | ClosedFormRow), `metrics` its cell columns
   (None: each row's headline metric, named in a key column)."""
-  return Table(name, functools.partial(_compute, name, tuple(rows)),
+  return Table(name, functools.partial(_compute, name, tuple(rows), metrics),
                lambda record: (section(record, metrics),), takes_sets=True)
 
 
-def _compute(name, rows, out, seeds, log, sets) -> TableData:
+def _compute(name, rows, metrics, out, seeds, log, sets) -> TableData:
   record = {"table": name, "rows": []}
   for row in rows:
     if isinstance(row, ClosedFormRow):
@@ -96,7 +96,17 @@ def _compute(name, rows, out, seeds, log, sets) -> TableData:
     record["rows"].append({"name": row.label, "reference": row.reference, "paper": row.paper,
                            "config": r["config"], "per_seed": r["per_seed"],
                            "summary": r["summary"], "wall_time_s": r["wall_time_s"]})
+    log(row_line(record["rows"][-1], metrics))
   return TableData(record)
+
+
+def row_line(entry: dict, metrics: tuple[Metric, ...] | None) -> str:
+  """One finished row of the record as its table shows it, e.g. '[vae_digits_test] test NLL
+  (nats) 22.66 ± 0.07 | seeds 5 | 30 s' (each row's headline metric when `metrics` is None)."""
+  row, = section({"rows": [entry]}, metrics).rows
+  numbers = [f"{cell.stat.label} {cell.text}" for cell in row.cells if isinstance(cell, Cell)]
+  return (f"[{entry['name']}] {', '.join(numbers) or 'no metric'} | seeds {row.keys[3]} | "
+          f"{row.texts[0]} s")
 
 
 def _train(row: Row, out: str, seeds, log, sets) -> dict:

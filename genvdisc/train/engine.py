@@ -4,7 +4,8 @@
 leading seed axis of the group's width):
 
   init(seeds int32[W]) -> TrainState[W]
-  train_chunk(state[W], data, num_steps) -> (state[W], {metric: [W]})   # state donated
+  train_chunk(state[W], data, num_steps) -> (state[W], {metric: [W]})   # state donated; the
+      chunk's mean of each metric, and `first_step_loss`: the loss of its first step alone
   evaluate(state[W], data) -> {f'{split}_{metric}': [W], plus the task's dataset metrics: [W]}
   images(state[W], data) -> {name: [W, N, height, width, channels]}  # None without pictures
   batch_indices(keys uint32[W, 2], first_step, num_steps, num_train) -> int32[W, num_steps, batch]
@@ -100,11 +101,14 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
                          step=state.step + 1, diverged_at=diverged_at), metrics
 
   def scan_steps(state, step, xs, num_steps):
-    """`step(state, x)` over the leading axis of xs; metrics are the chunk's means."""
+    """`step(state, x)` over the leading axis of xs; metrics are the chunk's means, plus
+    `first_step_loss` (the reference of a run's loss-increase warning, train.progress)."""
     if num_steps == 1:
-      return step(state, jax.tree.map(lambda x: x[0], xs))
+      state, metrics = step(state, jax.tree.map(lambda x: x[0], xs))
+      return state, {**metrics, "first_step_loss": metrics["loss"]}
     state, metrics = jax.lax.scan(step, state, xs)
-    return state, jax.tree.map(lambda m: m.mean(0), metrics)
+    return state, {**jax.tree.map(lambda m: m.mean(0), metrics),
+                   "first_step_loss": metrics["loss"][0]}
 
   def chunk_one(state, data, num_steps):
     """`num_steps` steps drawing their minibatches from data (the task's `sample_batch`, or

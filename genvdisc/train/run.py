@@ -12,8 +12,9 @@ Order of work, so that bad input costs nothing and leaves nothing behind:
   3. if results.json is already there, return it without training
   4. restore the newest checkpoint, if any, and train chunk by chunk, saving every
      `checkpoint_every` steps; the final state is saved too; tasks that draw pictures get
-     `images/<name>_seed<seed>_step<step>.png` at every save
-  5. evaluate every seed and write results.json and results.md atomically
+     `images/<name>_seed<seed>_step<step>.png` at every save; losses and periodic evaluations
+     go to `workdir.Curves` (curves.json, TensorBoard), progress lines to `log` (train.progress)
+  5. evaluate every seed; write curves.png, results.json and results.md atomically
 
 Several processes (`genvdisc.distributed`) all run this same loop on their devices' shards and
 all save and restore checkpoints; only process 0 writes files and log lines, and preemption is
@@ -32,15 +33,13 @@ import numpy as np
 
 from genvdisc import config as config_lib
 from genvdisc import data as data_lib
-from genvdisc import distributed
+from genvdisc import distributed, rng, sharding
 from genvdisc import results as results_lib
-from genvdisc import rng, sharding
 from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import ConfigError, DivergenceError, WorkdirError
 from genvdisc.evaluate import frechet
-from genvdisc.evaluate import images as images_lib
 from genvdisc.tasks.registry import from_config as task_from_config
-from genvdisc.train import engine
+from genvdisc.train import engine, progress
 from genvdisc.train import stream as stream_lib
 from genvdisc.train import workdir as workdir_lib
 from genvdisc.train.preemption import Preempted, PreemptionGuard
@@ -55,6 +54,7 @@ class Experiment:
   chunk_steps: int
   trainer: engine.Trainer
   groups: list[np.ndarray]
+  eval_splits: tuple[str, ...] = ("train", "test")
 
   @property
   def streams(self) -> bool:
@@ -113,7 +113,8 @@ def make_train(config, dataset: data_lib.Dataset | None = None,
   trainer = engine.make_trainer(task, dataset.example_shape, config.batch_size, mesh,
                                 config.eval_batch_size, dataset.x_train.dtype, dataset_metrics)
   return Experiment(config, seeds, dataset, mesh, chunk_steps, trainer,
-                    rng.seed_groups(seeds, sharding.group_width(config.seed_group, mesh)))
+                    rng.seed_groups(seeds, sharding.group_width(config.seed_group, mesh)),
+                    tuple(task.eval_splits))
 
 
 def _judge_metrics(config, task, judge: frechet.Judge):
@@ -153,27 +154,29 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
   data = experiment.device_data()
   states = experiment.init_states()
   checkpointer = workdir_lib.checkpointer(workdir, config)
-  batches = None
+  batches = curves = None
   try:
     start_step, states = workdir_lib.restore_newest(checkpointer, states, config, workdir, log)
-    curves = workdir_lib.load_curves(workdir, start_step or 0)
-    if distributed.is_primary() and os.path.exists(os.path.join(workdir, workdir_lib.PREEMPTED_MARKER)):
-      os.remove(os.path.join(workdir, workdir_lib.PREEMPTED_MARKER))
+    curves = workdir_lib.Curves(workdir, experiment.seeds, start_step)
+    workdir_lib.clear_preempted(workdir)
     batches = experiment.prefetcher(states, start_step or 0)
+    ticker = progress.Progress(config.name, config.num_steps, len(experiment.seeds), log)
     # Several processes agree on preemption through Orbax (JAX's own SIGTERM handler), not here.
     with (PreemptionGuard() if jax.process_count() == 1 else contextlib.nullcontext()) as guard:
       states = _train(experiment, states, data, start_step or 0, checkpointer, curves, workdir,
-                      log, guard, batches)
+                      ticker, guard, batches)
     if start_step != config.num_steps:
       checkpointer.save(config.num_steps, {"groups": states})
       _write_images(experiment, states, data, config.num_steps, workdir)
-    per_seed = _evaluate(experiment, states, data)
-    curves.append({"step": config.num_steps, "per_seed": per_seed})
+    per_seed = _evaluate(experiment, states, data, ticker, config.num_steps)
+    curves.add(config.num_steps, per_seed)
   finally:
     if batches is not None:
       batches.close()
+    if curves is not None:
+      curves.close()
     checkpointer.close()
-
+  curves.flag_loss_increased(per_seed)
   wall = time.time() - start_time
   results = {
       "config": config_lib.to_json_dict(config),
@@ -184,14 +187,11 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
       "resumed_from_step": start_step,
       "per_seed": per_seed,
       "summary": results_lib.summarize(per_seed),
-      "curves": curves,
+      "curves": curves.points,
       "versions": results_lib.package_versions(),
       "wall_time_s": wall,
   }
-  if distributed.is_primary():
-    results_lib.write_json_atomic(os.path.join(workdir, workdir_lib.RESULTS_JSON), results)
-    results_lib.write_text_atomic(os.path.join(workdir, workdir_lib.RESULTS_MD), results_lib.table_header()
-                                  + "\n" + results_lib.markdown_row(results) + "\n")
+  workdir_lib.write_results(workdir, results)
   return results
 
 
@@ -218,42 +218,40 @@ def restore_seed_params(config, workdir: str, dataset: data_lib.Dataset | None =
 
 
 def _train(experiment: Experiment, states: list, data: dict, step: int,
-           checkpointer: Checkpointer, curves: list, workdir: str, log,
-           guard: PreemptionGuard | None, batches: stream_lib.Prefetcher | None) -> list:
-  """Runs chunks from `step` to config.num_steps; appends periodic evaluations to `curves`.
-
-  batches: the streamed minibatches of every chunk (None: sampled on the device from `data`).
-  """
+           checkpointer: Checkpointer, curves: workdir_lib.Curves, workdir: str,
+           ticker: progress.Progress, guard: PreemptionGuard | None,
+           batches: stream_lib.Prefetcher | None) -> list:
+  """Runs chunks from `step` to config.num_steps, adding losses and periodic evaluations to
+  `curves`; batches: every chunk's streamed minibatches (None: sampled on the device)."""
   config, trainer = experiment.config, experiment.trainer
   num_steps, chunk = config.num_steps, experiment.chunk_steps
-  clock_step, clock = step, time.time()
   metrics = [None] * len(states)
   chunks_done = 0  # the preemption sync id: JAX agrees on (max id seen) + 1, so ids rise by 1
   while step < num_steps:
     n = min(chunk, num_steps - step)
-    for i, state in enumerate(states):
-      if batches is None:
-        states[i], metrics[i] = trainer.train_chunk(state, data, n)
-      else:
-        states[i], metrics[i] = trainer.train_batches(state, batches.next())
+    with ticker.compiling(step, n) if chunks_done == 0 else contextlib.nullcontext():
+      for i, state in enumerate(states):
+        if batches is None:
+          states[i], metrics[i] = trainer.train_chunk(state, data, n)
+        else:
+          states[i], metrics[i] = trainer.train_batches(state, batches.next())
+      if chunks_done == 0:
+        jax.block_until_ready(metrics)
+    if step == 0:  # the curves' first entry: step 0's own loss (the loss warnings' reference)
+      curves.add_losses(1, _seed_values(experiment, metrics, "first_step_loss"))
+      curves.save()
     step += n
-    if step % config.log_every == 0 or step == num_steps:
+    logged = step % config.log_every == 0 or step == num_steps
+    if logged:
       _check_divergence(experiment, states)
-      now = time.time()
-      rate = (step - clock_step) / max(now - clock, 1e-9)
-      losses = np.concatenate([sharding.to_host(m["loss"]) for m in metrics])
-      losses = losses[np.isfinite(losses)]
-      loss = (f"loss {losses.mean():.4f} (mean over finite seeds, last chunk)" if losses.size
-              else "loss: every seed is NaN/Inf")
-      log(f"[{config.name}] step {step}/{num_steps} ({100 * step / num_steps:.0f}%) | "
-          f"{rate:.0f} steps/s, {rate * len(experiment.seeds):.0f} seed-steps/s | "
-          f"ETA {(num_steps - step) / max(rate, 1e-9):.0f}s | {loss}")
-      clock_step, clock = step, now
+      losses = curves.add_losses(step, _seed_values(experiment, metrics, "loss"))
+      ticker.report(step, losses, [s for s, up in curves.loss_increased().items() if up])
     eval_every = config.get("eval_every", 0)
-    if eval_every and step % eval_every == 0 and step < num_steps:
-      curves.append({"step": step, "per_seed": _evaluate(experiment, states, data)})
-      if distributed.is_primary():
-        results_lib.write_json_atomic(os.path.join(workdir, workdir_lib.CURVES_JSON), curves)
+    evaluated = eval_every and step % eval_every == 0 and step < num_steps
+    if evaluated:
+      curves.add(step, _evaluate(experiment, states, data, ticker, step))
+    if logged or evaluated:
+      curves.save()
     checkpoint_due = step % config.checkpoint_every == 0 and step < num_steps
     if checkpoint_due:
       checkpointer.save(step, {"groups": states})
@@ -264,23 +262,16 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
       if not checkpoint_due:
         checkpointer.save(step, {"groups": states})
       checkpointer.wait()
-      if distributed.is_primary():
-        results_lib.write_json_atomic(os.path.join(workdir, workdir_lib.PREEMPTED_MARKER), {"step": step})
+      workdir_lib.mark_preempted(workdir, step)
       raise Preempted(step, workdir)
   return states
 
 
 def _write_images(experiment: Experiment, states: list, data: dict, step: int, workdir: str):
   """PNG grids of the task's pictures, one file per picture, seed and step."""
-  if experiment.trainer.images is None:
-    return
-  group_images = [sharding.to_host(experiment.trainer.images(s, data)) for s in states]
-  if not distributed.is_primary():
-    return
-  for g, slot, seed in _seed_slots(experiment):
-    for name, images in group_images[g].items():
-      images_lib.save_grid(os.path.join(workdir, workdir_lib.IMAGES_DIR, f"{name}_seed{seed}_step{step}.png"),
-                           images[slot])
+  if experiment.trainer.images is not None:
+    group_images = [sharding.to_host(experiment.trainer.images(s, data)) for s in states]
+    workdir_lib.write_images(workdir, step, group_images, _seed_slots(experiment))
 
 
 def _seed_slots(experiment: Experiment):
@@ -293,6 +284,12 @@ def _seed_slots(experiment: Experiment):
         yield g, slot, seed
 
 
+def _seed_values(experiment: Experiment, group_metrics: list, name: str) -> dict[str, float]:
+  """{seed: float} of metric `name` of every seed group's [W] metrics."""
+  values = [sharding.to_host(m[name]) for m in group_metrics]
+  return {str(seed): float(values[g][slot]) for g, slot, seed in _seed_slots(experiment)}
+
+
 def _check_divergence(experiment: Experiment, states: list) -> None:
   if not experiment.config.get("halt_on_divergence", False):
     return
@@ -301,18 +298,23 @@ def _check_divergence(experiment: Experiment, states: list) -> None:
     if diverged_at[g][slot] >= 0:
       raise DivergenceError(
           f"seed {seed} diverged (NaN/Inf) at step {diverged_at[g][slot]}; lower "
-          "config.learning_rate, or set --config.halt_on_divergence=False to freeze that seed "
-          "and carry on")
+          "config.learning_rate, or set --config.halt_on_divergence=False to freeze it")
 
 
-def _evaluate(experiment: Experiment, states: list, data: dict) -> dict[str, dict]:
-  """Per-seed final metrics; `diverged_at_step` is None for seeds that stayed finite."""
-  group_metrics = [sharding.to_host(experiment.trainer.evaluate(s, data)) for s in states]
+def _evaluate(experiment: Experiment, states: list, data: dict,
+              ticker: progress.Progress | None = None, step: int = 0) -> dict[str, dict]:
+  """Per-seed metrics at `step` (progress lines from `ticker`); `diverged_at_step` is None for
+  seeds that stayed finite."""
+  sizes = {split: data[f"x_{split}"].shape[0] for split in experiment.eval_splits}
+  done = (ticker.evaluating(step, experiment.config, experiment.groups, sizes) if ticker
+          else lambda g, metrics: metrics)
+  group_metrics = [done(g, sharding.to_host(experiment.trainer.evaluate(state, data)))
+                   for g, state in enumerate(states)]
   diverged_at = [sharding.to_host(s.diverged_at) for s in states]
   per_seed = {}
   for g, slot, seed in _seed_slots(experiment):
     metrics = {k: float(v[slot]) for k, v in group_metrics[g].items()}
-    step = int(diverged_at[g][slot])
-    metrics["diverged_at_step"] = None if step < 0 else step
+    diverged = int(diverged_at[g][slot])
+    metrics["diverged_at_step"] = None if diverged < 0 else diverged
     per_seed[str(seed)] = metrics
   return per_seed

@@ -4,8 +4,15 @@
                       such as log_every excepted)
   checkpoints/<step>  Orbax checkpoints of every seed group's TrainState
   corrupt_checkpoints/  unreadable checkpoints moved aside at restore
-  curves.json         periodic evaluations (config.eval_every > 0) written during the run, so an
-                      interrupted run keeps them; at the end they are results.json's "curves"
+  curves.json         the curves so far, written during the run so that an interrupted run keeps
+                      them; at the end they are results.json's "curves": a list sorted by step,
+                      one {"step": int, "per_seed": {seed: {metric: value}}} per step, holding
+                      every log step's `minibatch_loss` (the seed's mean loss over the last chunk;
+                      None if not finite; at step 1, step 0's own loss, the reference of the
+                      loss warning) and the evaluations (every config.eval_every steps and at
+                      the end), merged when both fall on one step
+  curves.png          the curves as mean ± std bands (genvdisc.evaluate.curves), at the end
+  tensorboard/        TensorBoard event files, a run per seed and their mean (train.metric_writer)
   images/             PNG grids of tasks that draw pictures, per seed and step
   PREEMPTED           written when SIGTERM/SIGINT stopped the run (removed on resume)
   results.json, results.md   written atomically when every seed is evaluated
@@ -13,6 +20,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 
@@ -21,18 +29,24 @@ from genvdisc import distributed
 from genvdisc import results as results_lib
 from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import CheckpointError, WorkdirError
+from genvdisc.evaluate import curves as curves_lib
+from genvdisc.evaluate import images as images_lib
+from genvdisc.train import progress
+from genvdisc.train.metric_writer import MetricWriter
 
 RESULTS_JSON = "results.json"
 RESULTS_MD = "results.md"
 CONFIG_JSON = "config.json"
 CURVES_JSON = "curves.json"
+CURVES_PNG = "curves.png"
+TENSORBOARD_DIR = "tensorboard"
+MINIBATCH_LOSS = "minibatch_loss"
 CHECKPOINT_DIR = "checkpoints"
 IMAGES_DIR = "images"
 CORRUPT_DIR = "corrupt_checkpoints"
 PREEMPTED_MARKER = "PREEMPTED"
-RUN_FILES = (RESULTS_JSON, RESULTS_MD, CONFIG_JSON, CURVES_JSON, PREEMPTED_MARKER, CHECKPOINT_DIR,
-             CORRUPT_DIR, IMAGES_DIR)
-
+RUN_FILES = (RESULTS_JSON, RESULTS_MD, CONFIG_JSON, CURVES_JSON, CURVES_PNG, PREEMPTED_MARKER,
+             CHECKPOINT_DIR, CORRUPT_DIR, IMAGES_DIR, TENSORBOARD_DIR)
 
 
 def checkpointer(workdir: str, config) -> Checkpointer:
@@ -92,9 +106,98 @@ def restore_newest(checkpointer: Checkpointer, states: list, config, workdir: st
   return step, restored["groups"]
 
 
+def mark_preempted(workdir: str, step: int) -> None:
+  """Writes the PREEMPTED marker (process 0) when SIGTERM/SIGINT stopped the run at `step`."""
+  if distributed.is_primary():
+    results_lib.write_json_atomic(os.path.join(workdir, PREEMPTED_MARKER), {"step": step})
+
+
+def clear_preempted(workdir: str) -> None:
+  """Removes the PREEMPTED marker (process 0) as a run resumes."""
+  path = os.path.join(workdir, PREEMPTED_MARKER)
+  if distributed.is_primary() and os.path.exists(path):
+    os.remove(path)
+
+
+def write_results(workdir: str, results: dict) -> None:
+  """curves.png, then results.json and results.md (whose presence marks the run finished), each
+  atomically, by process 0."""
+  if not distributed.is_primary():
+    return
+  curves_lib.plot(results["curves"], os.path.join(workdir, CURVES_PNG), results["config"]["name"])
+  results_lib.write_json_atomic(os.path.join(workdir, RESULTS_JSON), results)
+  results_lib.write_text_atomic(os.path.join(workdir, RESULTS_MD), results_lib.table_header()
+                                + "\n" + results_lib.markdown_row(results) + "\n")
+
+
+def write_images(workdir: str, step: int, group_images: list[dict], seed_slots) -> None:
+  """images/<name>_seed<seed>_step<step>.png of every (group, slot, seed) (process 0)."""
+  if not distributed.is_primary():
+    return
+  for g, slot, seed in seed_slots:
+    for name, images in group_images[g].items():
+      images_lib.save_grid(os.path.join(workdir, IMAGES_DIR, f"{name}_seed{seed}_step{step}.png"),
+                           images[slot])
+
+
 def load_curves(workdir: str, up_to_step: int) -> list[dict]:
-  """Evaluations an interrupted run already made, up to the step it resumes from."""
+  """The curves an interrupted run already wrote, up to the step it resumes from."""
   path = os.path.join(workdir, CURVES_JSON)
   if not up_to_step or not os.path.exists(path):
     return []
   return [point for point in results_lib.read_json(path) if point["step"] <= up_to_step]
+
+
+class Curves:
+  """The curves of a run under way (CURVES_JSON): in memory (`points`), in curves.json
+  (`save`, process 0) and in TensorBoard (`metric_writer`, purged from the step the run starts
+  at, so a resumed run continues the same series)."""
+
+  def __init__(self, workdir: str, seeds, start_step: int | None):
+    self.workdir = workdir
+    self.points = load_curves(workdir, start_step or 0)
+    self.writer = MetricWriter(os.path.join(workdir, TENSORBOARD_DIR) if distributed.is_primary()
+                               else None, seeds, start_step or 0)
+    for point in self.points[-1:]:
+      if point["step"] == start_step:  # written before the interruption, purged: write it again
+        self.writer.write(start_step, point["per_seed"])
+
+  def add(self, step: int, per_seed: dict[str, dict]) -> None:
+    """Merges per-seed metrics into the entry of `step`, appended if new (steps only grow)."""
+    if not self.points or self.points[-1]["step"] != step:
+      self.points.append({"step": step, "per_seed": {}})
+    for seed, metrics in per_seed.items():
+      self.points[-1]["per_seed"].setdefault(seed, {}).update(metrics)
+    self.writer.write(step, per_seed)
+
+  def add_losses(self, step: int, losses: dict[str, float]) -> dict[str, float | None]:
+    """Adds each seed's last-chunk loss as its `minibatch_loss` (None if not finite) and
+    returns them."""
+    losses = {seed: loss if math.isfinite(loss) else None for seed, loss in losses.items()}
+    self.add(step, {seed: {MINIBATCH_LOSS: loss} for seed, loss in losses.items()})
+    return losses
+
+  def save(self) -> None:
+    if distributed.is_primary():
+      results_lib.write_json_atomic(os.path.join(self.workdir, CURVES_JSON), self.points)
+
+  def flag_loss_increased(self, per_seed: dict[str, dict]) -> None:
+    """Sets every seed's `loss_increased` (see `loss_increased`)."""
+    increased = self.loss_increased()
+    for seed, metrics in per_seed.items():
+      metrics["loss_increased"] = increased.get(seed, False)
+
+  def loss_increased(self) -> dict[str, bool]:
+    """Per seed: did its last logged minibatch loss rise past `progress.LOSS_INCREASE_FACTOR`
+    times its first finite one? (`progress.loss_increased`)"""
+    first, last = {}, {}
+    for point in self.points:
+      for seed, metrics in point["per_seed"].items():
+        if MINIBATCH_LOSS in metrics:
+          last[seed] = metrics[MINIBATCH_LOSS]
+          if last[seed] is not None:
+            first.setdefault(seed, last[seed])
+    return {seed: progress.loss_increased(first.get(seed), loss) for seed, loss in last.items()}
+
+  def close(self) -> None:
+    self.writer.close()

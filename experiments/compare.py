@@ -1,0 +1,174 @@
+"""Compares finished runs: one summary table, and their curves overlaid in one PNG.
+
+  python -m experiments.compare runs/mlp_digits runs/mlp_digits_lr3e-3 [--out=compare.png]
+
+Reads each RUN_DIR/results.json. Prints one markdown table: a row per run with the config
+fields that differ between the runs (dotted for nested fields, '-' where a run lacks one), its
+seeds (with any diverged or loss-increased ones) and every summarised metric as mean ± std over
+its non-diverged seeds. Writes --out: one panel per metric of the runs' `curves` (the periodic
+evaluations, the final one and any logged training metric), each run's mean over seeds against
+the step with a ± std band.
+Bad input (no run, a missing directory or results.json): one line on stderr, exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+
+from genvdisc import results
+from genvdisc.errors import ConfigError
+from genvdisc.train.workdir import RESULTS_JSON
+
+PANELS_PER_ROW = 3
+
+
+def load(run_dir: str) -> dict:
+  """RUN_DIR/results.json; ConfigError when the directory or its results are missing."""
+  if not os.path.isdir(run_dir):
+    raise ConfigError(f"run directory {run_dir!r} does not exist")
+  path = os.path.join(run_dir, RESULTS_JSON)
+  if not os.path.exists(path):
+    raise ConfigError(f"{run_dir!r} has no {RESULTS_JSON}: not a finished run (a run writes it "
+                      "at its end)")
+  try:
+    run = results.read_json(path)
+  except (OSError, ValueError) as e:
+    raise ConfigError(f"cannot read {path}: {e}") from None
+  if not isinstance(run, dict) or not {"config", "per_seed", "summary"} <= run.keys():
+    raise ConfigError(f"{path} is not a run's results (it needs config, per_seed and summary)")
+  return run
+
+
+def flatten(config: dict, prefix: str = "") -> dict:
+  """{'mesh': {'seed': -1}} -> {'mesh.seed': -1}."""
+  out = {}
+  for key, value in config.items():
+    if isinstance(value, dict):
+      out.update(flatten(value, f"{prefix}{key}."))
+    else:
+      out[prefix + key] = value
+  return out
+
+
+def differing_fields(configs: list[dict]) -> list[str]:
+  """The (flattened) config fields whose values are not the same in every run, sorted."""
+  flat = [flatten(c) for c in configs]
+  fields = sorted(set().union(*flat))
+  missing = object()
+  return [f for f in fields if len({repr(c.get(f, missing)) for c in flat}) > 1]
+
+
+def table(runs: dict[str, dict]) -> str:
+  """The markdown table of the module docstring; `runs` maps a label to its results.json."""
+  fields = differing_fields([r["config"] for r in runs.values()])
+  metrics = sorted(set().union(*(r["summary"] for r in runs.values())))
+  header = ["run", *fields, "seeds", *metrics]
+  lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+  for label, r in runs.items():
+    config = flatten(r["config"])
+    per_seed = r["per_seed"]
+    cells = [label, *(_text(config.get(f, "-")) for f in fields),
+             f"{len(per_seed)}{results.flagged_seeds(per_seed)}"]
+    for metric in metrics:
+      stat = r["summary"].get(metric)
+      cells.append(f"{stat['mean']:.4g} ± {stat['std']:.2g}" if stat else "-")
+    lines.append("| " + " | ".join(cells) + " |")
+  return "\n".join(lines) + "\n"
+
+
+def _text(value) -> str:
+  return "''" if value == "" else str(value)
+
+
+def curve_stats(curves: list[dict], metric: str) -> tuple[list[int], list[float], list[float]]:
+  """(steps, mean, std) over seeds of `metric` at every curve point that has it (finite values)."""
+  steps, means, stds = [], [], []
+  for point in curves:
+    values = [m[metric] for m in point["per_seed"].values()
+              if results.is_finite_number(m.get(metric))]
+    if values:
+      stat = results.mean_std(values)
+      steps.append(point["step"])
+      means.append(stat["mean"])
+      stds.append(stat["std"])
+  return steps, means, stds
+
+
+def curve_metrics(runs: dict[str, dict]) -> list[str]:
+  return sorted({k for r in runs.values() for point in r.get("curves", ())
+                 for m in point["per_seed"].values() for k, v in m.items()
+                 if results.is_number(v) and k != "diverged_at_step"})
+
+
+def overlay(runs: dict[str, dict]):
+  """The figure of the module docstring; None when no run has curves."""
+  metrics = curve_metrics(runs)
+  if not metrics:
+    return None
+  import matplotlib
+  matplotlib.use("Agg")
+  import matplotlib.pyplot as plt
+  from matplotlib.lines import Line2D
+  columns = min(len(metrics), PANELS_PER_ROW)
+  rows = math.ceil(len(metrics) / columns)
+  fig, axes = plt.subplots(rows, columns, figsize=(4.5 * columns, 3.5 * rows + 0.4), squeeze=False,
+                           layout="constrained")
+  colors = {label: f"C{i % 10}" for i, label in enumerate(runs)}
+  for ax, metric in zip(axes.flat, metrics):
+    for label, r in runs.items():
+      steps, means, stds = curve_stats(r.get("curves", []), metric)
+      ax.plot(steps, means, marker="o", markersize=3, color=colors[label])
+      ax.fill_between(steps, [m - s for m, s in zip(means, stds)],
+                      [m + s for m, s in zip(means, stds)], color=colors[label], alpha=0.15)
+    ax.set_title(metric)
+    ax.set_xlabel("step")
+  for ax in list(axes.flat)[len(metrics):]:
+    ax.axis("off")
+  handles = [Line2D([], [], color=c, marker="o", label=label) for label, c in colors.items()]
+  fig.legend(handles=handles, loc="outside lower center", ncol=min(len(runs), PANELS_PER_ROW),
+             fontsize=8)
+  fig.suptitle("mean ± std over seeds")
+  return fig
+
+
+def compare(run_dirs: list[str], out: str, log=print) -> None:
+  """Prints the table of `run_dirs` and writes the overlay to `out` (module docstring)."""
+  if not run_dirs:
+    raise ConfigError("usage: python -m experiments.compare RUN_DIR [RUN_DIR ...] "
+                      "[--out=compare.png]")
+  runs = {os.path.normpath(d): load(d) for d in run_dirs}
+  log(table(runs))
+  fig = overlay(runs)
+  if fig is None:
+    log("no curves to plot")
+    return
+  results.write_atomic(out, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
+  import matplotlib.pyplot as plt
+  plt.close(fig)
+  log(f"wrote {out}")
+
+
+class _Parser(argparse.ArgumentParser):
+  def error(self, message):
+    """Bad arguments: one line and exit 2 (argparse would print its usage first)."""
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def main(argv=None):
+  parser = _Parser(prog="python -m experiments.compare", description=__doc__.split("\n")[0])
+  parser.add_argument("run_dirs", nargs="*", metavar="RUN_DIR", help="a run's workdir")
+  parser.add_argument("--out", default="compare.png", help="where to write the curves' overlay")
+  args = parser.parse_args(argv)
+  try:
+    compare(args.run_dirs, args.out)
+  except ConfigError as e:
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(2)
+
+
+if __name__ == "__main__":
+  main()

@@ -1,0 +1,74 @@
+"""curves.png: a run's curves (results.json "curves") as one panel per metric, mean ± std band.
+
+Each panel plots, at every step holding the metric, the mean over the seeds that have a finite
+value there and are not marked diverged, with a band of ± one sample standard deviation
+(`results.mean_std`) and each seed as a faint line; `minibatch_loss` (every log step) comes
+first, then the evaluation metrics in name order. A metric measured at one step only (e.g. at
+the end) is a point with an error bar.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from genvdisc import results
+
+SKIPPED = ("diverged_at_step",)
+
+
+def series(curves: list[dict], name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+  """(steps, means, stds, {seed: (steps, values)}) of metric `name` over the curves."""
+  steps, means, stds, per_seed = [], [], [], {}
+  for point in curves:
+    values = {seed: m[name] for seed, m in point["per_seed"].items()
+              if m.get("diverged_at_step") is None and results.is_finite_number(m.get(name))}
+    if not values:
+      continue
+    stat = results.mean_std(values.values())
+    steps.append(point["step"])
+    means.append(stat["mean"])
+    stds.append(stat["std"])
+    for seed, value in values.items():
+      per_seed.setdefault(seed, ([], []))
+      per_seed[seed][0].append(point["step"])
+      per_seed[seed][1].append(value)
+  return np.asarray(steps), np.asarray(means), np.asarray(stds), per_seed
+
+
+def metric_names(curves: list[dict]) -> list[str]:
+  names = {k for point in curves for m in point["per_seed"].values() for k, v in m.items()
+           if k not in SKIPPED and results.is_number(v)}
+  return sorted(names, key=lambda n: (n != "minibatch_loss", n))
+
+
+def plot(curves: list[dict], path: str, title: str) -> None:
+  """Writes curves.png (module docstring) atomically to `path`; nothing without curves."""
+  names = metric_names(curves)
+  if not names:
+    return
+  import matplotlib
+  matplotlib.use("Agg")
+  from matplotlib import pyplot as plt
+  columns = min(3, len(names))
+  rows = math.ceil(len(names) / columns)
+  fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False)
+  for ax, name in zip(axes.flat, names):
+    steps, means, stds, per_seed = series(curves, name)
+    for seed_steps, values in per_seed.values():
+      ax.plot(seed_steps, values, color="0.75", linewidth=0.8, zorder=1)
+    if len(steps) == 1:
+      ax.errorbar(steps, means, yerr=stds, fmt="o", capsize=4, color="tab:blue", zorder=3)
+    else:
+      ax.fill_between(steps, means - stds, means + stds, color="tab:blue", alpha=0.25, zorder=2)
+      ax.plot(steps, means, color="tab:blue", linewidth=1.5, zorder=3)
+    ax.set_title(name, fontsize=10)
+    ax.set_xlabel("step")
+    ax.grid(alpha=0.3)
+  for ax in axes.flat[len(names):]:
+    ax.set_visible(False)
+  fig.suptitle(f"{title}: mean ± std over seeds (grey: each seed)", fontsize=11)
+  fig.tight_layout()
+  results.write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
+  plt.close(fig)

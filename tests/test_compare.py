@@ -1,0 +1,92 @@
+"""experiments.compare: the runs' summary table with their differing config fields, the overlay."""
+
+import os
+
+import pytest
+
+from experiments import compare
+from genvdisc import results
+from genvdisc.errors import ConfigError
+from genvdisc.train.run import train_and_evaluate
+from tests.conftest import run_module, shrunk_config
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def fake_run(lr: float, per_seed_steps: dict) -> dict:
+  """A results.json-shaped dict: {seed: [(step, loss)]} -> curves and the final summary."""
+  steps = sorted({step for points in per_seed_steps.values() for step, _ in points})
+  curves = [{"step": step, "per_seed": {s: {"loss": v} for s, points in per_seed_steps.items()
+                                        for t, v in points if t == step}} for step in steps]
+  per_seed = curves[-1]["per_seed"]
+  return {"config": {"name": "mlp_digits", "learning_rate": lr, "mesh": {"seed": -1, "data": 1}},
+          "per_seed": per_seed, "summary": results.summarize(per_seed), "curves": curves}
+
+
+def test_table_has_only_the_differing_fields_and_mean_std():
+  runs = {"a": fake_run(0.1, {"0": [(10, 2.0), (20, 1.0)], "1": [(10, 4.0), (20, 3.0)]}),
+          "b": fake_run(0.01, {"0": [(10, 5.0), (20, 5.0)]})}
+  runs["b"]["config"]["mesh"]["data"] = 2
+  lines = compare.table(runs).splitlines()
+  assert lines[0] == "| run | learning_rate | mesh.data | seeds | loss |"
+  # run a: final losses 1 and 3 -> mean 2, sample std sqrt(2) = 1.41
+  assert lines[2] == "| a | 0.1 | 1 | 2 | 2 ± 1.4 |"
+  assert lines[3] == "| b | 0.01 | 2 | 1 | 5 ± 0 |"
+
+
+def test_a_field_only_one_run_has_counts_as_differing():
+  assert compare.differing_fields([{"a": 1, "b": {"c": ""}}, {"a": 1}]) == ["b.c"]
+  assert compare.differing_fields([{"a": 1}, {"a": 1}]) == []
+
+
+def test_curve_stats_average_the_seeds_that_logged_the_metric():
+  run = fake_run(0.1, {"0": [(10, 2.0), (20, 1.0)], "1": [(10, 4.0)]})
+  run["curves"].append({"step": 30, "per_seed": {"0": {"accuracy": 0.5}}})
+  assert compare.curve_stats(run["curves"], "loss") == ([10, 20], [3.0, 1.0], [2 ** 0.5, 0.0])
+  assert compare.curve_stats(run["curves"], "accuracy") == ([30], [0.5], [0.0])
+  run["curves"][0]["per_seed"]["1"].update(diverged_at_step=5, loss_increased=True)
+  assert compare.curve_metrics({"a": run}) == ["accuracy", "loss"]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda tmp: [], "usage:"),
+    (lambda tmp: [tmp / "missing"], "does not exist"),
+    (lambda tmp: [tmp], "has no results.json"),
+    (lambda tmp: [tmp] if (tmp / "results.json").write_text("[]") else [],
+     "is not a run's results"),
+])
+def test_bad_input_raises_config_error(tmp_path, make, message):
+  with pytest.raises(ConfigError, match=message):
+    compare.compare([str(d) for d in make(tmp_path)], str(tmp_path / "out.png"),
+                    log=lambda line: None)
+
+
+def test_command_line_bad_input_is_one_line_and_exit_2(tmp_path):
+  proc = run_module("experiments.compare", str(tmp_path / "missing"))
+  assert proc.returncode == 2
+  assert proc.stderr.strip().splitlines() == [f"error: run directory '{tmp_path / 'missing'}' "
+                                              "does not exist"]
+
+
+@pytest.mark.slow
+def test_two_real_runs_differing_in_learning_rate(tmp_path):
+  dirs = []
+  for lr in (0.1, 0.01):
+    config = shrunk_config("logreg_digits", learning_rate=lr, eval_every=20)
+    dirs.append(str(tmp_path / f"lr{lr}"))
+    train_and_evaluate(config, dirs[-1], log=lambda line: None)
+  out = tmp_path / "overlay.png"
+  lines = []
+  compare.compare(dirs, str(out), log=lines.append)
+  table = lines[0].splitlines()
+  assert table[0].startswith("| run | learning_rate | seeds | ")
+  runs = [results.read_json(os.path.join(d, "results.json")) for d in dirs]
+  for line, run_dir, run, lr in zip(table[2:], dirs, runs, (0.1, 0.01)):
+    accuracy = run["summary"]["test_accuracy"]
+    assert line.startswith(f"| {os.path.normpath(run_dir)} | {lr} | 2 | ")
+    assert f"{accuracy['mean']:.4g} ± {accuracy['std']:.2g}" in line
+  assert lines[-1] == f"wrote {out}"
+  assert out.read_bytes()[:8] == PNG_MAGIC
+  steps, means, _ = compare.curve_stats(runs[0]["curves"], "test_accuracy")
+  assert steps == [20, 40]
+  assert means[-1] == pytest.approx(runs[0]["summary"]["test_accuracy"]["mean"])
