@@ -20,6 +20,7 @@ import sys
 
 from genvdisc import results
 from genvdisc.errors import ConfigError
+from genvdisc.evaluate import curves
 from genvdisc.train.workdir import RESULTS_JSON
 
 PANELS_PER_ROW = 3
@@ -83,29 +84,9 @@ def _text(value) -> str:
   return "''" if value == "" else str(value)
 
 
-def curve_stats(curves: list[dict], metric: str) -> tuple[list[int], list[float], list[float]]:
-  """(steps, mean, std) over seeds of `metric` at every curve point that has it (finite values)."""
-  steps, means, stds = [], [], []
-  for point in curves:
-    values = [m[metric] for m in point["per_seed"].values()
-              if results.is_finite_number(m.get(metric))]
-    if values:
-      stat = results.mean_std(values)
-      steps.append(point["step"])
-      means.append(stat["mean"])
-      stds.append(stat["std"])
-  return steps, means, stds
-
-
-def curve_metrics(runs: dict[str, dict]) -> list[str]:
-  return sorted({k for r in runs.values() for point in r.get("curves", ())
-                 for m in point["per_seed"].values() for k, v in m.items()
-                 if results.is_number(v) and k != "diverged_at_step"})
-
-
 def overlay(runs: dict[str, dict]):
   """The figure of the module docstring; None when no run has curves."""
-  metrics = curve_metrics(runs)
+  metrics = curves.metric_names([point for r in runs.values() for point in r.get("curves", [])])
   if not metrics:
     return None
   import matplotlib
@@ -119,7 +100,7 @@ def overlay(runs: dict[str, dict]):
   colors = {label: f"C{i % 10}" for i, label in enumerate(runs)}
   for ax, metric in zip(axes.flat, metrics):
     for label, r in runs.items():
-      steps, means, stds = curve_stats(r.get("curves", []), metric)
+      steps, means, stds, _ = curves.series(r.get("curves", []), metric)
       ax.plot(steps, means, marker="o", markersize=3, color=colors[label])
       ax.fill_between(steps, [m - s for m, s in zip(means, stds)],
                       [m + s for m, s in zip(means, stds)], color=colors[label], alpha=0.15)

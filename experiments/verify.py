@@ -35,8 +35,6 @@ from genvdisc.errors import ConfigError, GenvdiscError
 from genvdisc.train import preemption
 
 FLAGS = flags.FLAGS
-flags.DEFINE_string("seeds", "0", "Seeds (splits) to rerun, e.g. '0' or '0,3'.")
-flags.DEFINE_string("rows", None, "Rows to compare, e.g. 'cnn_mnist1d,mlp_digits' (default: all).")
 
 # {row: {seed: {metric: value}}}: a table's per-seed numbers, whatever its record's shape.
 Rows = dict[str, dict[str, dict[str, float]]]
@@ -204,6 +202,13 @@ def verify(path: str, seeds: tuple[int, ...] = (0,), rows: tuple[str, ...] | Non
   return [check_row(row, committed[row], rerun.get(row, {}), text_seeds) for row in rows]
 
 
+def _define_flags():
+  """Defined when run as a program only: importing this module (tests, other tools) must not
+  clash with experiments.reproduce's flags of the same names."""
+  flags.DEFINE_string("seeds", "0", "Seeds (splits) to rerun, e.g. '0' or '0,3'.")
+  flags.DEFINE_string("rows", None, "Rows to compare, e.g. 'cnn_mnist1d,mlp_digits' (default: all).")
+
+
 def parse_flags(argv):
   """absl's parser; a bad flag is one line and exit 2."""
   try:
@@ -244,4 +249,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+  _define_flags()
   app.run(main, flags_parser=parse_flags)

@@ -59,7 +59,7 @@ class Headline(NamedTuple):
 TEST_ACCURACY = Headline("test_accuracy", "test acc %", 100.0, 1)
 TEST_NLL = Headline("test_nll", "test NLL (nats)", 1.0, 2)
 CLASSIFIER_FID = Headline("classifier_fid", "classifier-FID", 1.0, 1)
-# config.task -> its headline metric (as experiments/tables/trained.py HEADLINE).
+# config.task -> its headline metric (the tables' mixed rows use the same).
 HEADLINES = {"classification": TEST_ACCURACY, "m2": TEST_ACCURACY, "vae": TEST_NLL,
              "iwae": TEST_NLL, "gan": CLASSIFIER_FID, "vaegan": CLASSIFIER_FID}
 COLUMNS = ("config", "model", "dataset", "seeds", "metric", "mean ± std", "wall s")

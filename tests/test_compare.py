@@ -7,6 +7,7 @@ import pytest
 from experiments import compare
 from genvdisc import results
 from genvdisc.errors import ConfigError
+from genvdisc.evaluate import curves
 from genvdisc.train.run import train_and_evaluate
 from tests.conftest import run_module, shrunk_config
 
@@ -39,13 +40,14 @@ def test_a_field_only_one_run_has_counts_as_differing():
   assert compare.differing_fields([{"a": 1}, {"a": 1}]) == []
 
 
-def test_curve_stats_average_the_seeds_that_logged_the_metric():
+def test_curves_average_the_seeds_that_logged_the_metric():
   run = fake_run(0.1, {"0": [(10, 2.0), (20, 1.0)], "1": [(10, 4.0)]})
   run["curves"].append({"step": 30, "per_seed": {"0": {"accuracy": 0.5}}})
-  assert compare.curve_stats(run["curves"], "loss") == ([10, 20], [3.0, 1.0], [2 ** 0.5, 0.0])
-  assert compare.curve_stats(run["curves"], "accuracy") == ([30], [0.5], [0.0])
+  steps, means, stds, _ = curves.series(run["curves"], "loss")
+  assert (steps.tolist(), means.tolist(), stds.tolist()) == ([10, 20], [3.0, 1.0], [2 ** 0.5, 0.0])
+  assert curves.series(run["curves"], "accuracy")[1].tolist() == [0.5]
   run["curves"][0]["per_seed"]["1"].update(diverged_at_step=5, loss_increased=True)
-  assert compare.curve_metrics({"a": run}) == ["accuracy", "loss"]
+  assert curves.metric_names(run["curves"]) == ["accuracy", "loss"]
 
 
 @pytest.mark.parametrize("make, message", [
@@ -87,6 +89,6 @@ def test_two_real_runs_differing_in_learning_rate(tmp_path):
     assert f"{accuracy['mean']:.4g} ± {accuracy['std']:.2g}" in line
   assert lines[-1] == f"wrote {out}"
   assert out.read_bytes()[:8] == PNG_MAGIC
-  steps, means, _ = compare.curve_stats(runs[0]["curves"], "test_accuracy")
-  assert steps == [20, 40]
+  steps, means, _, _ = curves.series(runs[0]["curves"], "test_accuracy")
+  assert steps.tolist() == [20, 40]
   assert means[-1] == pytest.approx(runs[0]["summary"]["test_accuracy"]["mean"])
