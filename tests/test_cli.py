@@ -41,6 +41,7 @@ def test_missing_config_file_and_unwritable_workdir(tmp_path):
   assert "cannot write workdir" in proc.stderr and "pass a writable --workdir" in proc.stderr
 
 
+@pytest.mark.slow
 def test_main_trains_prints_table_and_refuses_another_config(tmp_path):
   workdir = tmp_path / "run"
   proc = run_module("experiments.main", CONFIG, f"--workdir={workdir}", *SHORT)
@@ -55,6 +56,7 @@ def test_main_trains_prints_table_and_refuses_another_config(tmp_path):
   assert proc.returncode == 2 and "holds a run with a different config (fields: seeds)" in proc.stderr
 
 
+@pytest.mark.slow
 def test_reproduce_runs_every_row_and_writes_the_table(tmp_path, monkeypatch):
   monkeypatch.setitem(tables.TABLES, "tiny", trained.table(
       "tiny", [trained.Row("logreg_iris", "ref A", 97.4), trained.Row("svm_iris", "ref B")],
@@ -86,6 +88,7 @@ M2_SMALL = (("latent_dim", 4), ("classifier_hidden_sizes", (16,)), ("model_kwarg
             ("batch_size", 8), ("labelled_batch_size", 4))
 
 
+@pytest.mark.slow
 def test_mixed_table_headline_metrics_closed_form_and_m2_rows_and_set(tmp_path, monkeypatch):
   monkeypatch.setitem(tables.TABLES, "mixed", trained.table("mixed", [
       trained.ClosedFormRow("gnb", "iris", "ref G"), trained.Row("logreg_iris"),

@@ -110,6 +110,7 @@ def read(out, stem):
     return json.load(f)
 
 
+@pytest.mark.slow
 def test_m1_table_and_one_seed_rerun(out):
   text = tables.reproduce("m1", out, log=lambda s: None)
   assert "| LR | M1 |" in text and "| SVM | pixels |" in text
@@ -122,6 +123,7 @@ def test_m1_table_and_one_seed_rerun(out):
       assert alone[features][classifier] == [full[features][classifier][1]]
 
 
+@pytest.mark.slow
 def test_m2_table_and_one_seed_rerun(out, monkeypatch):
   # M1+M2 only: M2 on pixels is trained, and rerun, by the augment test.
   monkeypatch.setattr(semisupervised, "M2_MODELS", {"m1m2": "m1m2_digits"})
@@ -132,6 +134,7 @@ def test_m2_table_and_one_seed_rerun(out, monkeypatch):
   assert alone["m1m2/20"] == {"1": full["m1m2/20"]["1"]}
 
 
+@pytest.mark.slow
 def test_augment_table_and_one_seed_rerun(out):
   text = tables.reproduce("augment", out, log=lambda s: None)
   assert "20 labels, generated" in text
