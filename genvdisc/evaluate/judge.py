@@ -10,8 +10,8 @@ the run or table that scores samples.
 from __future__ import annotations
 
 import flax.linen as nn
-import jax
 
+from genvdisc import data
 from genvdisc.errors import ConfigError
 from genvdisc.evaluate.frechet import Judge
 from genvdisc.models import get_spec
@@ -32,9 +32,10 @@ def train_judge(config, workdir: str, log=print) -> Judge:
   """Trains (once) and restores the judge classifier `config`; see the module docstring."""
   config = judge_config(config)
   results = run.train_and_evaluate(config, workdir, log=log)
-  experiment = run.make_train(config)
-  params = jax.tree.map(lambda a: a[0], run.restore_states(config, workdir)[0].params)
-  module = get_spec(config.model).build(num_classes=experiment.dataset.num_classes,
+  params = run.restore_seed_params(config, workdir)[0]
+  num_classes = data.load(config.dataset, split_seed=config.get("split_seed", 0),
+                          data_dir=config.get("data_dir") or None).num_classes
+  module = get_spec(config.model).build(num_classes=num_classes,
                                         **config.model_kwargs.to_dict())
 
   def apply(x):

@@ -1,10 +1,7 @@
 """`train_and_evaluate(config, workdir)`: the Python loop over chunks, checkpoints and results.
 
-`make_train(config)` builds everything static (data, mesh, jitted trainer, seed groups) without
-touching the disk; `train_and_evaluate` drives it.
-
-A config with `judge` set needs `judge=` (a `frechet.Judge` its caller built, e.g. with
-`experiments.judges.load_judge`): its classifier-FID/IS of the task's samples join the metrics.
+`make_train(config)` builds everything static without touching the disk; a config with `judge`
+set needs `judge=`, a `frechet.Judge` its caller built (`experiments.judges.load_judge`).
 
 Order of work, so that bad input costs nothing and leaves nothing behind:
   1. check the config, load the dataset, check they fit, build the mesh  (no files touched)
@@ -198,8 +195,19 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
 def restore_states(config, workdir: str, step: int | None = None,
                    dataset: data_lib.Dataset | None = None) -> list:
   """The seed-group train states saved in `workdir` at `step` (default: the newest)."""
+  return _restore_groups(make_train(config, dataset), workdir, step)
+
+
+def restore_seed_params(config, workdir: str, dataset: data_lib.Dataset | None = None) -> dict:
+  """{seed: params} of the newest checkpoint in `workdir` (padded repeats dropped)."""
   experiment = make_train(config, dataset)
-  checkpointer = workdir_lib.checkpointer(workdir, config)
+  states = _restore_groups(experiment, workdir)
+  return {seed: jax.tree.map(lambda a: a[slot], states[g].params)
+          for g, slot, seed in _seed_slots(experiment)}
+
+
+def _restore_groups(experiment: Experiment, workdir: str, step: int | None = None) -> list:
+  checkpointer = workdir_lib.checkpointer(workdir, experiment.config)
   try:
     step = checkpointer.latest_step() if step is None else step
     if step is None:
@@ -207,14 +215,6 @@ def restore_states(config, workdir: str, step: int | None = None,
     return checkpointer.restore(step, {"groups": experiment.init_states()})["groups"]
   finally:
     checkpointer.close()
-
-
-def restore_seed_params(config, workdir: str, dataset: data_lib.Dataset | None = None) -> dict:
-  """{seed: params} of the newest checkpoint in `workdir` (padded repeats dropped)."""
-  experiment = make_train(config, dataset)
-  states = restore_states(config, workdir, dataset=dataset)
-  return {seed: jax.tree.map(lambda a: a[slot], states[g].params)
-          for g, slot, seed in _seed_slots(experiment)}
 
 
 def _train(experiment: Experiment, states: list, data: dict, step: int,
