@@ -32,7 +32,7 @@ from genvdisc import config as config_lib
 from genvdisc import distributed, results
 from genvdisc.errors import GenvdiscError
 from genvdisc.train import preemption
-from genvdisc.train.run import train_and_evaluate
+from genvdisc.train.sweep import train_and_evaluate
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("workdir", None, "Directory for config.json, checkpoints and results.")
@@ -99,7 +99,7 @@ def main(argv):
   if not distributed.is_primary():
     return
   print(results.table_header())
-  print(results.markdown_row(run))
+  print("\n".join(results.markdown_rows(run)))
   print(results.format_summary(run))
 
 

@@ -69,6 +69,9 @@ def validate(config) -> tuple[int, ...]:
   _require(config.eval_batch_size >= 1, "eval_batch_size", config.eval_batch_size, "an integer >= 1")
   for field in ("log_every", "checkpoint_every"):
     _require(config[field] >= 1, field, config[field], "an integer >= 1")
+  fraction = config.get("validation_fraction", -1.0)
+  _require(fraction == -1.0 or 0 <= fraction < 1, "validation_fraction", fraction,
+           "-1 (0.1 with a sweep, else 0), 0, or a fraction in (0, 1)")
   _require(config.get("eval_every", 0) >= 0, "eval_every", config.get("eval_every"),
            "0 (only at the end) or an integer >= 1")
   return parse_seeds(config.seeds)

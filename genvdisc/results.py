@@ -48,6 +48,50 @@ def summarize(per_seed: dict[str, dict]) -> dict[str, dict]:
   return {name: mean_std([m[name] for m in live]) for name in names} if live else {}
 
 
+HIGHER_IS_BETTER = ("accuracy", "elbo", "bound", "classifier_is")
+LOWER_IS_BETTER = ("loss", "nll", "bits_per_dim", "classifier_fid", "kl", "mse")
+
+
+def higher_is_better(metric: str) -> bool:
+  """The direction of a metric, by its name's ending (val_accuracy: up, val_nll: down)."""
+  for suffixes, higher in ((HIGHER_IS_BETTER, True), (LOWER_IS_BETTER, False)):
+    if metric.endswith(suffixes):
+      return higher
+  raise ValueError(f"no known direction for metric {metric!r}")
+
+
+def selection_metric(config: dict) -> str:
+  """config.select, else the validation twin of the task's headline (test_accuracy ->
+  val_accuracy); '' when the headline has no split (classifier-FID)."""
+  key = headline(config).key
+  default = "val_" + key.removeprefix("test_") if key.startswith("test_") else ""
+  return config.get("select", "") or default
+
+
+def sweep_summary(config: dict, runs, per_run: dict[str, dict]) -> dict:
+  """A sweep's `points` (each: its values, label, run names and `summarize` of its runs) and
+  `selected`: the point with the best mean of the validation metric `selection_metric(config)`
+  (None when no point has it). runs: objects with .name, .point and .label. {} without a sweep.
+  Test metrics are reported for every point and never used here."""
+  if not config.get("sweep", ""):
+    return {}
+  select = selection_metric(config)
+  points = {}
+  for run in runs:
+    entry = points.setdefault(run.label, {"label": run.label, "point": run.point, "runs": []})
+    entry["runs"].append(run.name)
+  for entry in points.values():
+    entry["summary"] = summarize({name: per_run[name] for name in entry["runs"]})
+  scored = [e for e in points.values() if select in e["summary"]]
+  selected = None
+  if scored:
+    sign = 1.0 if higher_is_better(select) else -1.0
+    best = max(scored, key=lambda e: sign * e["summary"][select]["mean"])
+    selected = {"metric": select, "label": best["label"], "point": best["point"],
+                "value": best["summary"][select]["mean"]}
+  return {"points": list(points.values()), "selected": selected}
+
+
 class Headline(NamedTuple):
   """A task's headline metric: per-seed key, label, display scale and decimals."""
   key: str
@@ -99,11 +143,35 @@ def markdown_row(results: dict) -> str:
           f"{results['wall_time_s']:.0f} |")
 
 
+def markdown_rows(results: dict) -> list[str]:
+  """`markdown_row` of a run, or of every point of a sweep, its values in the config column and
+  the selected one marked, so no two rows look alike."""
+  if "points" not in results:
+    return [markdown_row(results)]
+  chosen = (results.get("selected") or {}).get("label")
+  rows = []
+  for entry in results["points"]:
+    mark = f" ✓ {results['selected']['metric']}" if entry["label"] == chosen else ""
+    name = f"{results['config']['name']} [{entry['label']}]{mark}"
+    rows.append(markdown_row({**results, "config": {**results["config"], "name": name},
+                              "per_seed": {n: results["per_seed"][n] for n in entry["runs"]},
+                              "summary": entry["summary"]}))
+  return rows
+
+
 def format_summary(results: dict) -> str:
-  """Every summarised metric as 'name: mean ± std (n seeds)', one per line (the row above holds
-  only the headline metric)."""
-  return "\n".join(f"{name}: {stat['mean']:.4g} ± {stat['std']:.2g} (n={stat['n']})"
-                   for name, stat in results["summary"].items())
+  """Every summarised metric as 'name: mean ± std (n seeds)', one per line (the rows above hold
+  only the headline metric); of a sweep, the selected point's, after the line naming it."""
+  summary, head = results["summary"], []
+  if "points" in results:
+    chosen = results["selected"]
+    if chosen is None:
+      return "no point selected: no validation metric (set config.select, e.g. val_accuracy)"
+    summary = next(p["summary"] for p in results["points"] if p["label"] == chosen["label"])
+    head = [f"selected {chosen['label']} by {chosen['metric']} = {chosen['value']:.4g} "
+            "(validation split; test numbers above are reported, never used to choose)"]
+  return "\n".join(head + [f"{name}: {stat['mean']:.4g} ± {stat['std']:.2g} (n={stat['n']})"
+                           for name, stat in summary.items()])
 
 
 def write_atomic(path: str, write: Callable[[str], None]) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 EVAL_KEY_DATA = 2**32 - 1
 LABELS_KEY_DATA = 2**32 - 2
 GENERATION_KEY_DATA = 1
-EVAL_SPLIT_DATA = {"train": 0, "test": 1}
+EVAL_SPLIT_DATA = {"train": 0, "test": 1, "val": 4}
 EVAL_DATASET_METRICS_DATA = 2
 EVAL_IMAGES_DATA = 3
 

@@ -13,14 +13,17 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 LAYERS = [
     ("genvdisc.errors", "genvdisc.rng", "genvdisc.results", "genvdisc.distributed"),
     ("genvdisc.objectives", "genvdisc.models", "genvdisc.data", "genvdisc.optim", "genvdisc.config",
+     "genvdisc.hyperparams",
      "genvdisc.sharding", "genvdisc.checkpoint", "genvdisc.evaluate", "genvdisc.evaluate.frechet",
      "genvdisc.evaluate.images", "genvdisc.evaluate.likelihood"),
     ("genvdisc.tasks.base", "genvdisc.tasks.shared"),
     ("genvdisc.tasks",),
     ("genvdisc.tasks.registry", "genvdisc.analysis"),
     ("genvdisc.train", "genvdisc.train.state", "genvdisc.train.engine", "genvdisc.train.stream",
-     "genvdisc.train.preemption", "genvdisc.train.workdir"),
+     "genvdisc.train.preemption", "genvdisc.train.workdir", "genvdisc.train.memory"),
+    ("genvdisc.train.experiment",),
     ("genvdisc.train.run",),
+    ("genvdisc.train.sweep",),
     ("genvdisc.evaluate.judge",),
 ]
 

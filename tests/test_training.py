@@ -21,8 +21,8 @@ def params_of(config, workdir):
   """Final params of every real seed, keyed by seed, as numpy arrays."""
   experiment = run.make_train(config)
   states = run.restore_states(config, workdir)
-  return {seed: jax.tree.map(lambda a: np.asarray(a[slot]), states[g].params)
-          for g, slot, seed in run._seed_slots(experiment)}
+  return {r.seed: jax.tree.map(lambda a: np.asarray(a[slot]), states[g].params)
+          for g, slot, r in experiment.run_slots()}
 
 
 def assert_trees_equal(a, b):

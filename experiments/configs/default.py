@@ -21,6 +21,14 @@ def get_config() -> ml_collections.ConfigDict:
   config.stream_eval_examples = 10_000  # stream: train-split metrics over this many first examples
   config.max_length = 256            # tokens per example of text datasets (byte-level, 0-padded)
   config.split_seed = 0              # seed of the fixed stratified train/test split (sklearn sets)
+                                     # and of the validation part held out of the training split
+  config.validation_fraction = -1.0  # stratified part of the training split held out as 'val'
+                                     # (metrics val_*); -1 = 0.1 with a sweep, 0 without
+  config.sweep = ""                  # 'learning_rate=1e-3,3e-3;beta=0.5,1': grid x seeds; plain
+                                     # numbers vmapped in one program, structural fields
+                                     # (sizes, batch_size, num_steps, model) as separate groups
+  config.select = ""                 # validation metric that picks a sweep's point, e.g.
+                                     # val_accuracy | val_nll; '' = the task's headline's val twin
   config.objective = "cross_entropy" # cross_entropy | hinge (Crammer–Singer multi-class SVM)
   config.C = 0.0                     # inverse L2 strength as in sklearn: + ||W||^2/(2 C n); <= 0: none
   config.optimizer = "adam"          # adam | sgd

@@ -42,7 +42,8 @@ class Dataset:
 
   Inputs are float32 `[n, *example_shape]` (int32 for `tokens`), labels int32 `[n]` in
   `[0, num_classes)`. Loaded with `stream=True`, `x_train` is a `Records` read on demand and
-  `y_train` is None.
+  `y_train` is None. `x_val`, `y_val`: a validation part held out of the training split
+  (`subsets.hold_out_validation`), None unless one was taken.
   """
   name: str
   kind: str
@@ -51,6 +52,8 @@ class Dataset:
   y_train: np.ndarray | None
   x_test: np.ndarray
   y_test: np.ndarray
+  x_val: np.ndarray | None = None
+  y_val: np.ndarray | None = None
 
   @property
   def example_shape(self) -> tuple[int, ...]:
@@ -100,7 +103,8 @@ def _load_embedded(name: str, split_seed: int) -> Dataset:
 
 def read_only(dataset: Dataset) -> Dataset:
   """Marks the numpy splits of `dataset` read-only (shared, cached arrays must not change)."""
-  for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test):
+  for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test, dataset.x_val,
+                dataset.y_val):
     if isinstance(array, np.ndarray):
       array.setflags(write=False)
   return dataset

@@ -77,6 +77,33 @@ def with_features(dataset: Dataset, name: str, train: np.ndarray, test: np.ndarr
       x_test=np.asarray(test, np.float32)))
 
 
+def hold_out_validation(dataset: Dataset, fraction: float, seed: int) -> Dataset:
+  """The training split minus a stratified `fraction` of it, which becomes x_val / y_val.
+
+  Per class c with n_c training examples, the first round(fraction · n_c) of a permutation
+  drawn by numpy's default_rng(seed) (seed: config.split_seed) are held out; both parts keep
+  the training order. The test split is untouched.
+  """
+  if not 0 < fraction < 1:
+    raise ConfigError(f"config.validation_fraction={fraction!r} is invalid; use 0 (none) or a "
+                      "fraction in (0, 1), e.g. 0.1")
+  if not isinstance(dataset.x_train, np.ndarray):
+    raise ConfigError("config.validation_fraction needs --config.input=device (a streamed "
+                      "training split cannot be split)")
+  y = dataset.y_train
+  permute = np.random.default_rng(seed).permutation
+  held = np.zeros(y.shape[0], bool)
+  for c in range(dataset.num_classes):
+    members = np.flatnonzero(y == c)
+    held[permute(members)[:int(round(fraction * members.size))]] = True
+  if not held.any() or held.all():
+    raise ConfigError(f"config.validation_fraction={fraction!r} holds out {held.sum()} of "
+                      f"{y.shape[0]} training examples; pick a fraction that leaves both parts non-empty")
+  return read_only(dataclasses.replace(
+      dataset, x_train=dataset.x_train[~held], y_train=y[~held], x_val=dataset.x_train[held],
+      y_val=y[held]))
+
+
 def standardize(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
   """(x - mean) / std per feature with the training split's statistics (std 0 -> 1)."""
   train = train.reshape(train.shape[0], -1)

@@ -35,13 +35,12 @@ def l2_penalty(params, C: float, num_train: int) -> jax.Array:
 
   With the mean data loss (1/n) sum_i l_i this is the sklearn primal 1/2 ||W||^2 + C sum_i l_i
   divided by C n, so C means what it means in sklearn's LogisticRegression and LinearSVC.
-  C <= 0 turns the penalty off.
+  C <= 0 turns the penalty off (C may be traced: a swept hyperparameter).
   """
-  if C <= 0:
-    return jnp.zeros(())
   leaves = jax.tree_util.tree_leaves_with_path(params)
   squared = sum(jnp.sum(w ** 2) for path, w in leaves if getattr(path[-1], "key", None) == "kernel")
-  return squared / (2.0 * C * num_train)
+  on = jnp.asarray(C) > 0
+  return jnp.where(on, squared / (2.0 * jnp.where(on, C, 1.0) * num_train), 0.0)
 
 
 def accuracy(scores: jax.Array, labels: jax.Array) -> jax.Array:

@@ -20,8 +20,10 @@ Metrics = dict[str, jax.Array]
 class Task:
   """init(key, x_example) -> (params, opt_state).
 
-  update(params, opt_state, batch, key) -> (params, opt_state, metrics); metrics must hold the
-    scalar 'loss' that divergence detection watches.
+  update(params, opt_state, batch, key, hparams) -> (params, opt_state, metrics); metrics must
+    hold the scalar 'loss' that divergence detection watches. hparams: the run's continuous
+    hyperparameters {field: float32 scalar} (`genvdisc.hyperparams`); every plain-number training
+    hyperparameter comes from here, never from the config, so sweeps vmap them.
   eval_metrics(params, batch, key) -> {name: per-example values [B]}; the engine averages them
     over each split (key: a fixed evaluation key, for metrics that sample).
   uses_conv: its networks have convolutions (picks the CPU chunk default, see engine).
@@ -37,11 +39,12 @@ class Task:
   sample(params, key, n, labels=None) -> n inputs [n, ...] drawn from the model (pictures in
     [0, 1]); labels [n] int for class-conditional models (M2), None otherwise.
   encode(params, x) -> features [B, L]: the posterior means E_q[z|x].
-  log_prob(params, x, key) -> [B]: log p(x) in nats, an estimate or a lower bound (the task's
-    docstring says which).
+  log_prob(params, x, key, labels=None) -> [B]: log p(x) (log p(x|y) with labels [B] for
+    class-conditional models) in nats, exact, an estimate or a bound (the task's docstring says
+    which).
   """
   init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
-  update: Callable[[Any, Any, Batch, jax.Array], tuple[Any, Any, Metrics]]
+  update: Callable[[Any, Any, Batch, jax.Array, dict], tuple[Any, Any, Metrics]]
   eval_metrics: Callable[[Any, Batch, jax.Array], Metrics]
   uses_conv: bool = False
   images: Callable[[Any, dict, jax.Array], dict[str, jax.Array]] | None = None
@@ -49,4 +52,4 @@ class Task:
   sample_batch: Callable[[dict, jax.Array, jax.Array, int], Batch] | None = None
   sample: Callable[..., jax.Array] | None = None
   encode: Callable[[Any, jax.Array], jax.Array] | None = None
-  log_prob: Callable[[Any, jax.Array, jax.Array], jax.Array] | None = None
+  log_prob: Callable[..., jax.Array] | None = None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import optax
-
 from genvdisc import objectives, optim
 from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
@@ -22,9 +20,9 @@ def random_shift(x: jax.Array, key: jax.Array, max_shift: int) -> jax.Array:
   return jax.vmap(crop)(padded, shifts)
 
 
-def classification(model: Model, data_loss: str, optimizer: optax.GradientTransformation,
-                   C: float, num_train: int, uses_conv: bool = False, max_shift: int = 0) -> Task:
-  """Supervised classification: minimise mean_i l(f(x_i), y_i) + ||W||^2 / (2 C n).
+def classification(model: Model, data_loss: str, optimizer: optim.Optimizer, num_train: int,
+                   uses_conv: bool = False, max_shift: int = 0) -> Task:
+  """Supervised classification: minimise mean_i l(f(x_i), y_i) + ||W||^2 / (2 C n), C = hparams["C"].
 
   l is `objectives.DATA_LOSSES[data_loss]` (softmax cross-entropy or the Crammer–Singer hinge);
   the L2 term is `objectives.l2_penalty` (off for C <= 0). max_shift > 0: classic augmentation,
@@ -36,16 +34,16 @@ def classification(model: Model, data_loss: str, optimizer: optax.GradientTransf
     params = model.init(key, x_example)
     return params, optimizer.init(params)
 
-  def loss_fn(params, batch):
+  def loss_fn(params, batch, C):
     data_term = jnp.mean(per_example_loss(model.apply(params, batch["x"]), batch["y"]))
     total = data_term + objectives.l2_penalty(params, C, num_train)
     return total, {"loss": total, "data_loss": data_term}
 
-  def update(params, opt_state, batch, key):
+  def update(params, opt_state, batch, key, hparams):
     if max_shift:
       batch = {**batch, "x": random_shift(batch["x"], key, max_shift)}
-    grads, metrics = jax.grad(loss_fn, has_aux=True)(params, batch)
-    return *optim.apply_gradients(params, opt_state, grads, optimizer), metrics
+    grads, metrics = jax.grad(loss_fn, has_aux=True)(params, batch, hparams["C"])
+    return *optim.apply_gradients(params, opt_state, grads, optimizer, hparams), metrics
 
   def eval_metrics(params, batch, key):
     del key  # deterministic metrics
@@ -75,5 +73,5 @@ def classification_from_config(config, dataset: Dataset) -> Task:
                       "with an image dataset")
   model = get_model(config.model, dataset.num_classes, **config.model_kwargs.to_dict())
   optimizer = optim.from_config(config)
-  return classification(model, config.objective, optimizer, config.get("C", 0.0),
-                        dataset.num_train, uses_conv=spec.uses_conv, max_shift=max_shift)
+  return classification(model, config.objective, optimizer, dataset.num_train,
+                        uses_conv=spec.uses_conv, max_shift=max_shift)

@@ -16,9 +16,7 @@ def adversarial_parts(config, dataset: Dataset):
   shared.check_images(config, dataset)
   shared.require(config.generator_loss in objectives.GENERATOR_LOSSES, "generator_loss",
                  config.generator_loss, " or ".join(objectives.GENERATOR_LOSSES))
-  d_learning_rate = config.discriminator_learning_rate
-  d_optimizer = optim.from_config(
-      config, d_learning_rate if d_learning_rate > 0 else config.learning_rate)
+  d_optimizer = optim.from_config(config, "discriminator_learning_rate")
   return objectives.GENERATOR_LOSSES[config.generator_loss], d_optimizer
 
 
@@ -32,7 +30,7 @@ def gan_from_config(config, dataset: Dataset) -> Task:
   generator_loss, d_optimizer = adversarial_parts(config, dataset)
   nets = shared.networks(config, dataset.example_shape, discriminator=True)
   generator, discriminator, latent = nets.decoder, nets.discriminator, config.latent_dim
-  g_optimizer = optim.from_config(config, config.learning_rate)
+  g_optimizer = optim.from_config(config)
 
   def generate(g_params, z):
     return jax.nn.sigmoid(generator.apply(g_params, z))
@@ -53,17 +51,17 @@ def gan_from_config(config, dataset: Dataset) -> Task:
     fake_logits, _ = discriminator.apply(d_params, generate(g_params, z))
     return jnp.mean(generator_loss(fake_logits))
 
-  def update(params, opt_state, batch, key):
+  def update(params, opt_state, batch, key, hparams):
     k_d, k_g = jax.random.split(key)
     x = batch["x"]
     fake = generate(params["generator"], jax.random.normal(k_d, (x.shape[0], latent)))
     d_loss, d_grads = jax.value_and_grad(d_loss_fn)(params["discriminator"], x, fake)
     d_params, d_opt = optim.apply_gradients(params["discriminator"], opt_state["discriminator"],
-                                            d_grads, d_optimizer)
+                                            d_grads, d_optimizer, hparams)
     g_loss, g_grads = jax.value_and_grad(g_loss_fn)(
         params["generator"], d_params, jax.random.normal(k_g, (x.shape[0], latent)))
     g_params, g_opt = optim.apply_gradients(params["generator"], opt_state["generator"], g_grads,
-                                            g_optimizer)
+                                            g_optimizer, hparams)
     return ({"generator": g_params, "discriminator": d_params},
             {"generator": g_opt, "discriminator": d_opt},
             {"loss": d_loss + g_loss, "d_loss": d_loss, "g_loss": g_loss})

@@ -42,7 +42,7 @@ def m2_from_config(config, dataset: Dataset) -> Task:
   labelled_fraction = num_labels / dataset.num_train
   encoder, decoder = nets.encoder, nets.decoder
   classifier = get_model("mlp", num_classes, hidden_sizes=tuple(config.classifier_hidden_sizes))
-  optimizer = optim.from_config(config, config.learning_rate)
+  optimizer = optim.from_config(config)
   with_label = lambda a, y: jnp.concatenate(
       [a.reshape(a.shape[0], -1), jax.nn.one_hot(y, num_classes, dtype=a.dtype)], axis=-1)
   class_logits = lambda params, x: classifier.apply(params["classifier"], x)
@@ -70,7 +70,7 @@ def m2_from_config(config, dataset: Dataset) -> Task:
     x_tiled = jnp.tile(x, (num_classes,) + (1,) * (x.ndim - 1))
     return labelled_bound(params, x_tiled, ys, key).reshape(num_classes, b).T
 
-  def loss_fn(params, batch, key):
+  def loss_fn(params, batch, key, classifier_weight):
     k_bin_l, k_bin_u, k_l, k_u = jax.random.split(key, 4)
     x_l, y_l = batch["x_labelled"], batch["y_labelled"]
     labelled = labelled_bound(params, observe(x_l, k_bin_l), y_l, k_l)
@@ -80,13 +80,14 @@ def m2_from_config(config, dataset: Dataset) -> Task:
     log_q = jnp.take_along_axis(jax.nn.log_softmax(class_logits(params, x_l)), y_l[:, None],
                                 axis=1)[:, 0]
     loss = objectives.m2_loss(labelled, unlabelled, log_q, labelled_fraction,
-                              config.classifier_weight)
+                              classifier_weight)
     return loss, {"loss": loss, "labelled_bound": jnp.mean(labelled),
                   "unlabelled_bound": jnp.mean(unlabelled), "class_loss": -jnp.mean(log_q)}
 
-  def update(params, opt_state, batch, key):
-    grads, metrics = jax.grad(loss_fn, has_aux=True)(params, batch, key)
-    return *optim.apply_gradients(params, opt_state, grads, optimizer), metrics
+  def update(params, opt_state, batch, key, hparams):
+    grads, metrics = jax.grad(loss_fn, has_aux=True)(params, batch, key,
+                                                     hparams["classifier_weight"])
+    return *optim.apply_gradients(params, opt_state, grads, optimizer, hparams), metrics
 
   def sample_batch(data, run_key, key, batch_size):
     """`batch_size` examples i.i.d. from the whole training split, `labelled_batch_size` from the

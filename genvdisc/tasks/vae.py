@@ -37,7 +37,7 @@ def vae_from_config(config, dataset: Dataset) -> Task:
           "'train,test' or 'test'")
   iwae = config.task == "iwae"
   encoder, decoder, latent = nets.encoder, nets.decoder, config.latent_dim
-  optimizer = optim.from_config(config, config.learning_rate)
+  optimizer = optim.from_config(config)
 
   def init(key, x_example):
     k_enc, k_dec = jax.random.split(key)
@@ -57,7 +57,7 @@ def vae_from_config(config, dataset: Dataset) -> Task:
     return (decode_log_prob(params, z, x) + shared.standard_normal_log_density(z)
             - shared.diagonal_normal_log_density(z, mean, logvar))
 
-  def loss_fn(params, x, key):
+  def loss_fn(params, x, key, beta):
     mean, logvar = encoder.apply(params["encoder"], x)
     kl = objectives.gaussian_kl_to_standard(mean, logvar)
     if iwae:
@@ -65,14 +65,15 @@ def vae_from_config(config, dataset: Dataset) -> Task:
           log_weights(params, x, mean, logvar, key, config.train_samples))
     else:
       z = shared.reparameterize(mean, logvar, key, config.train_samples)
-      bound = objectives.elbo(decode_log_prob(params, z, x).mean(0), kl, config.beta)
+      bound = objectives.elbo(decode_log_prob(params, z, x).mean(0), kl, beta)
     loss = -jnp.mean(bound)
     return loss, {"loss": loss, "kl": jnp.mean(kl)}
 
-  def update(params, opt_state, batch, key):
+  def update(params, opt_state, batch, key, hparams):
     k_bin, k_z = jax.random.split(key)
-    grads, metrics = jax.grad(loss_fn, has_aux=True)(params, observe(batch["x"], k_bin), k_z)
-    return *optim.apply_gradients(params, opt_state, grads, optimizer), metrics
+    grads, metrics = jax.grad(loss_fn, has_aux=True)(params, observe(batch["x"], k_bin), k_z,
+                                                     hparams["beta"])
+    return *optim.apply_gradients(params, opt_state, grads, optimizer, hparams), metrics
 
   def iw_log_likelihood(params, x, mean, logvar, key):
     return importance_weighted_log_likelihood(

@@ -33,7 +33,7 @@ def vaegan_from_config(config, dataset: Dataset) -> Task:
   shared.require(config.beta > 0, "beta", config.beta, "a value > 0, e.g. 1.0")
   shared.require(config.alpha >= 0, "alpha", config.alpha, "a value >= 0, e.g. 1.0")
   encoder, decoder, discriminator = nets.encoder, nets.decoder, nets.discriminator
-  vae_optimizer = optim.from_config(config, config.learning_rate)
+  vae_optimizer = optim.from_config(config)
   latent = config.latent_dim
   vae_part = lambda params: {"encoder": params["encoder"], "decoder": params["decoder"]}
   pixels = lambda params, z: jax.nn.sigmoid(decoder.apply(params["decoder"], z))
@@ -59,7 +59,7 @@ def vaegan_from_config(config, dataset: Dataset) -> Task:
     return jnp.mean(sum(0.5 * objectives.gan_discriminator_loss(
         real_logits, discriminator.apply(d_params, fake)[0]) for fake in (recon, samples)))
 
-  def vae_loss_fn(vae_params, d_params, x, k_z, k_p):
+  def vae_loss_fn(vae_params, d_params, x, k_z, k_p, alpha, beta):
     params = {**vae_params, "discriminator": d_params}
     z, kl = encode_sample(params, x, k_z)
     recon_logits = decoder.apply(params["decoder"], z)
@@ -73,10 +73,10 @@ def vaegan_from_config(config, dataset: Dataset) -> Task:
           discriminator.apply(d_params, jax.nn.sigmoid(recon_logits))[1])
     else:
       rec = -objectives.bernoulli_log_likelihood(recon_logits, x)
-    loss = jnp.mean(objectives.vaegan_loss(gan_term, kl, rec, config.alpha, config.beta))
+    loss = jnp.mean(objectives.vaegan_loss(gan_term, kl, rec, alpha, beta))
     return loss, {"kl": jnp.mean(kl), "reconstruction": jnp.mean(rec), "g_loss": jnp.mean(gan_term)}
 
-  def update(params, opt_state, batch, key):
+  def update(params, opt_state, batch, key, hparams):
     k_z, k_p = jax.random.split(key)
     x = batch["x"]
     z, _ = encode_sample(params, x, k_z)
@@ -84,11 +84,12 @@ def vaegan_from_config(config, dataset: Dataset) -> Task:
     samples = prior_samples(params, k_p, x.shape[0])
     d_loss, d_grads = jax.value_and_grad(d_loss_fn)(params["discriminator"], x, recon, samples)
     d_params, d_opt = optim.apply_gradients(params["discriminator"], opt_state["discriminator"],
-                                            d_grads, d_optimizer)
+                                            d_grads, d_optimizer, hparams)
     vae_params = vae_part(params)
     (vae_loss, metrics), grads = jax.value_and_grad(vae_loss_fn, has_aux=True)(
-        vae_params, d_params, x, k_z, k_p)
-    vae_params, vae_opt = optim.apply_gradients(vae_params, opt_state["vae"], grads, vae_optimizer)
+        vae_params, d_params, x, k_z, k_p, hparams["alpha"], hparams["beta"])
+    vae_params, vae_opt = optim.apply_gradients(vae_params, opt_state["vae"], grads, vae_optimizer,
+                                                hparams)
     metrics = {**metrics, "loss": vae_loss + d_loss, "vae_loss": vae_loss, "d_loss": d_loss}
     return ({**vae_params, "discriminator": d_params}, {"vae": vae_opt, "discriminator": d_opt},
             metrics)

@@ -3,7 +3,7 @@
 `make_trainer(task, ...)` returns jitted functions over a seed group (every state leaf has a
 leading seed axis of the group's width):
 
-  init(seeds int32[W]) -> TrainState[W]
+  init(seeds int32[W], hparams {field: float32[W]}) -> TrainState[W]   # a run = (seed, hparams)
   train_chunk(state[W], data, num_steps) -> (state[W], {metric: [W]})   # state donated; the
       chunk's mean of each metric, and `first_step_loss`: the loss of its first step alone
   evaluate(state[W], data) -> {f'{split}_{metric}': [W], plus the task's dataset metrics: [W]}
@@ -65,23 +65,26 @@ def all_finite(tree) -> jax.Array:
 
 def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, mesh: Mesh,
                  eval_batch_size: int = 1000, example_dtype=jnp.float32,
-                 dataset_metrics: Callable[[Any, dict, jax.Array], dict] | None = None) -> Trainer:
+                 dataset_metrics: Callable[[Any, dict, jax.Array], dict] | None = None,
+                 eval_splits: tuple[str, ...] | None = None) -> Trainer:
   """Builds the jitted, seed-vmapped, seed-sharded functions of a `Task` (see module docstring).
 
-  `data` arguments are dicts {'x_train', 'y_train', 'x_test', 'y_test'} of device arrays,
-  replicated over the mesh (`sharding.put_replicated`).
+  `data` arguments are dicts {'x_train', 'y_train', 'x_test', 'y_test'} (plus 'x_val', 'y_val'
+  with a validation split) of device arrays, replicated over the mesh (`sharding.put_replicated`).
+  eval_splits: the splits `evaluate` averages the task's metrics over (default task.eval_splits).
   dataset_metrics(params, data, key) -> {name: scalar}: optional metrics of the whole dataset
   built by the caller (e.g. a judge's classifier-FID of the task's samples against the test
   split), evaluated with the other metrics and stored per seed under their own names.
   """
+  eval_splits = task.eval_splits if eval_splits is None else eval_splits
   state_sharding = sharding.seed_sharding(mesh)
   data_sharding = sharding.replicated(mesh)
   x_example = jnp.zeros((1, *example_shape), example_dtype)
 
-  def init_one(seed):
+  def init_one(seed, hparams):
     init_key, train_key = rng.seed_keys(seed)
     params, opt_state = task.init(init_key, x_example)
-    return new_state(params, opt_state, train_key)
+    return new_state(params, opt_state, train_key, hparams)
 
   def uniform_indices(batch_key, num_train):
     return jax.random.randint(batch_key, (batch_size,), 0, num_train)
@@ -92,7 +95,8 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
   def step_one(state: TrainState, keys: jax.Array, batch) -> tuple[TrainState, dict]:
     """One update of `state` on `batch` with the step's (batch key, task key) `keys`."""
     batch = sharding.shard_batch(batch, mesh)
-    params, opt_state, metrics = task.update(state.params, state.opt_state, batch, keys[1])
+    params, opt_state, metrics = task.update(state.params, state.opt_state, batch, keys[1],
+                                                 state.hparams)
     ok = (state.diverged_at < 0) & all_finite((params, metrics["loss"]))
     keep = lambda new, old: jax.tree.map(lambda n, o: jnp.where(ok, n, o), new, old)
     diverged_at = jnp.where((state.diverged_at < 0) & ~ok, state.step, state.diverged_at)
@@ -140,7 +144,7 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
     out = {}
     eval_key = rng.eval_key(state.key)
     for split, key_data in rng.EVAL_SPLIT_DATA.items():
-      if split not in task.eval_splits:
+      if split not in eval_splits:
         continue
       metrics = functools.partial(task.eval_metrics, state.params)
       sums = _batched_mean(metrics, data[f"x_{split}"], data[f"y_{split}"], eval_batch_size,

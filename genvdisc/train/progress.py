@@ -107,7 +107,7 @@ class Progress:
     def done(g: int, metrics):
       now = self.clock()
       if announce and len(groups) > 1:
-        seeds = ",".join(map(str, dict.fromkeys(groups[g].tolist())))
+        seeds = ",".join(dict.fromkeys(map(str, groups[g])))
         self.log(f"[{self.name}] evaluated group {g + 1}/{len(groups)} (seeds {seeds}) at "
                  f"{now - start:.1f} s")
       if g == len(groups) - 1:

@@ -126,8 +126,8 @@ def write_results(workdir: str, results: dict) -> None:
     return
   curves_lib.plot(results["curves"], os.path.join(workdir, CURVES_PNG), results["config"]["name"])
   results_lib.write_json_atomic(os.path.join(workdir, RESULTS_JSON), results)
-  results_lib.write_text_atomic(os.path.join(workdir, RESULTS_MD), results_lib.table_header()
-                                + "\n" + results_lib.markdown_row(results) + "\n")
+  results_lib.write_text_atomic(os.path.join(workdir, RESULTS_MD), "\n".join(
+      [results_lib.table_header(), *results_lib.markdown_rows(results)]) + "\n")
 
 
 def write_images(workdir: str, step: int, group_images: list[dict], seed_slots) -> None:

@@ -1,0 +1,201 @@
+"""`make_train(config) -> Experiment`: everything static a training run needs, built from the
+config without touching the disk.
+
+A config trains *runs*: every point of `config.sweep`'s continuous fields crossed with every
+seed of `config.seeds` (without a sweep, one run per seed). A run is its seed (init and
+per-step keys, `rng.seed_keys`) and its continuous hyperparameters (`genvdisc.hyperparams`),
+which travel as data in the train state. Runs are vmapped in groups of `seed_group` per device
+of the mesh's seed axis, padded with repeats of the group's last run (dropped from results), so
+a run's numbers depend on the group width only: a (point, seed) run alone with the same width is
+bitwise the run inside the sweep.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shlex
+
+import jax
+import numpy as np
+
+from genvdisc import config as config_lib
+from genvdisc import data as data_lib
+from genvdisc import hyperparams, rng, sharding
+from genvdisc.data import subsets
+from genvdisc.errors import ConfigError
+from genvdisc.evaluate import frechet
+from genvdisc.tasks.registry import from_config as task_from_config
+from genvdisc.train import engine
+from genvdisc.train import stream as stream_lib
+
+SWEEP_VALIDATION_FRACTION = 0.1
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+  """One trained model: `name` keys its results ('3' alone, 'learning_rate=0.003,seed=3' in a
+  sweep); `point` the swept values ({} without a sweep) and `label` their name
+  ('learning_rate=0.003'); `hparams` every continuous field."""
+  name: str
+  seed: int
+  point: dict
+  label: str
+  hparams: dict
+
+
+def validation_fraction(config) -> float:
+  """config.validation_fraction; its default -1 means 0.1 with a sweep and 0 without."""
+  fraction = config.get("validation_fraction", -1.0)
+  if fraction == -1.0:
+    return SWEEP_VALIDATION_FRACTION if config.get("sweep", "") else 0.0
+  return fraction
+
+
+def sweep_points(config) -> list[dict]:
+  """The continuous points of config.sweep ([{}] without one); structural fields are refused
+  here (`genvdisc.train.sweep` runs them as separate groups)."""
+  fields = hyperparams.parse_sweep(config.get("sweep", ""))
+  structural = [f for f, _ in fields if f not in hyperparams.CONTINUOUS]
+  if structural:
+    raise ConfigError(f"config.sweep has structural field(s) {', '.join(structural)}: each value "
+                      "compiles its own program; run it with genvdisc.train.sweep (experiments.main does)")
+  return hyperparams.grid(fields) if fields else [{}]
+
+
+def rerun_flags(config, run: Run) -> str:
+  """The flags that rerun `run` alone, bitwise: its point's values, its seed and the validation
+  fraction it trained with (the group width is the config's seed_group)."""
+  show = lambda v: shlex.quote("(" + ",".join(map(str, v)) + ")") if isinstance(v, tuple) else (
+      repr(v) if isinstance(v, float) else str(v))
+  flags = [f"--config.{k}={show(v)}" for k, v in run.point.items()]
+  flags.append(f"--config.seeds={run.seed}")
+  if run.point:
+    flags.append(f"--config.validation_fraction={validation_fraction(config)}")
+  return " ".join(flags)
+
+
+@dataclasses.dataclass
+class Experiment:
+  """Everything built from a config before training starts."""
+  config: object
+  runs: list[Run]
+  dataset: data_lib.Dataset
+  mesh: object
+  chunk_steps: int
+  trainer: engine.Trainer
+  groups: list[np.ndarray]  # per group, the indices into `runs` of its W slots
+  eval_splits: tuple[str, ...] = ("train", "test")
+
+  @property
+  def streams(self) -> bool:
+    return isinstance(self.dataset.x_train, data_lib.Records)
+
+  @property
+  def run_names(self) -> list[str]:
+    return [run.name for run in self.runs]
+
+  def run_slots(self):
+    """Yields (group index, slot, Run) of every run; padded repeats are skipped."""
+    seen = set()
+    for g, group in enumerate(self.groups):
+      for slot, index in enumerate(group.tolist()):
+        if index not in seen:
+          seen.add(index)
+          yield g, slot, self.runs[index]
+
+  def device_data(self) -> dict:
+    """The splits, replicated on every device; with streaming input, the test split and the
+    first `config.stream_eval_examples` training examples (for the train-split metrics)."""
+    d = self.dataset
+    x_train, y_train = d.x_train, d.y_train
+    if self.streams:
+      x_train, y_train = d.x_train.read(
+          np.arange(min(d.num_train, self.config.get("stream_eval_examples", 10_000))))
+    splits = {"x_train": x_train, "y_train": y_train, "x_test": d.x_test, "y_test": d.y_test}
+    if d.x_val is not None:
+      splits.update(x_val=d.x_val, y_val=d.y_val)
+    return sharding.put_replicated(splits, self.mesh)
+
+  def prefetcher(self, states: list, step: int) -> stream_lib.Prefetcher | None:
+    """Streamed minibatches of every chunk from `step` on (None for on-device input)."""
+    if not self.streams:
+      return None
+    starts = range(step, self.config.num_steps, self.chunk_steps)
+    chunks = [(first, min(self.chunk_steps, self.config.num_steps - first)) for first in starts]
+    keys = [sharding.to_host(s.key) for s in states]
+    return stream_lib.Prefetcher(self.trainer, self.dataset.x_train, keys, chunks, self.mesh)
+
+  def init_states(self) -> list:
+    shard = sharding.seed_sharding(self.mesh)
+    states = []
+    for group in self.groups:
+      runs = [self.runs[i] for i in group.tolist()]
+      seeds = np.asarray([run.seed for run in runs], np.int32)
+      hparams = hyperparams.as_arrays([run.hparams for run in runs])
+      states.append(self.trainer.init(*sharding.put_global((seeds, hparams), shard)))
+    return states
+
+
+def make_train(config, dataset: data_lib.Dataset | None = None,
+               judge: frechet.Judge | None = None) -> Experiment:
+  """Validates `config` (and every sweep point) against its dataset and devices and builds its
+  run groups and jitted trainer: `make_train(config).trainer.train_chunk(state, data, n)` runs n
+  steps of every run of a group (see `engine.make_trainer`). Nothing is written anywhere.
+
+  dataset: trains on this instead of `data.load(config.dataset)` (e.g. a labelled subset, or
+  learned features); the caller names it in the workdir and keeps it a function of the config.
+  judge: the classifier named by config.judge; its scores of config.fid_samples samples join
+  the evaluation.
+  """
+  seeds = config_lib.validate(config)
+  points = sweep_points(config)
+  select = config.get("select", "")
+  if select and not select.startswith("val_"):
+    raise ConfigError(f"config.select={select!r} is invalid; choose by a validation metric, e.g. "
+                      "val_accuracy or val_nll (test numbers are never used for choosing)")
+  if dataset is None:
+    dataset = data_lib.load(config.dataset, split_seed=config.get("split_seed", 0),
+                            data_dir=config.get("data_dir") or None,
+                            max_length=config.get("max_length", 256),
+                            stream=config.get("input", "device") == "stream")
+  fraction = validation_fraction(config)
+  if fraction:
+    dataset = subsets.hold_out_validation(dataset, fraction, config.get("split_seed", 0))
+  config_lib.check_fits_dataset(config, dataset)
+  task = task_from_config(config, dataset)
+  for point in points:
+    if point:  # each point's values pass the same checks as a config holding them
+      point_config = hyperparams.apply(config, point)
+      config_lib.validate(point_config)
+      task_from_config(point_config, dataset)
+  runs = [Run(name=str(seed) if not point else f"{hyperparams.label(point)},seed={seed}",
+              seed=seed, point=point, label=hyperparams.label(point),
+              hparams=hyperparams.values(hyperparams.apply(config, point)))
+          for point in points for seed in seeds]
+  dataset_metrics = None if judge is None else _judge_metrics(config, task, judge)
+  mesh = sharding.make_mesh(seed=config.mesh.seed, data=config.mesh.data)
+  sharding.check_batch(config.batch_size, mesh)
+  chunk_steps = (engine.default_chunk_steps(jax.default_backend(), task.uses_conv)
+                 if config.chunk_steps == -1 else config.chunk_steps)
+  config_lib.check_chunking(config, chunk_steps)
+  eval_splits = tuple(task.eval_splits) + (("val",) if dataset.x_val is not None else ())
+  trainer = engine.make_trainer(task, dataset.example_shape, config.batch_size, mesh,
+                                config.eval_batch_size, dataset.x_train.dtype, dataset_metrics,
+                                eval_splits)
+  width = sharding.group_width(config.seed_group, mesh)
+  groups = rng.seed_groups(tuple(range(len(runs))), width)  # run indices, padded like seeds
+  return Experiment(config, runs, dataset, mesh, chunk_steps, trainer, groups, eval_splits)
+
+
+def _judge_metrics(config, task, judge: frechet.Judge):
+  """dataset_metrics(params, data, key): the judge's scores of config.fid_samples samples."""
+  if judge.name != config.get("judge", ""):
+    raise ConfigError(f"the judge passed in is {judge.name!r} but config.judge="
+                      f"{config.get('judge', '')!r}; pass the judge the config names")
+  if judge.dataset != config.dataset:
+    raise ConfigError(f"config.judge={judge.name!r} is trained on {judge.dataset!r}, not on "
+                      f"{config.dataset!r}; pick a judge config for the same dataset")
+  if task.sample is None:
+    raise ConfigError(f"config.task={config.task!r} draws no samples to judge; use "
+                      "--config.judge=''")
+  return frechet.sample_scores(judge, task.sample, config.fid_samples)
