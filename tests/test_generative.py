@@ -52,8 +52,8 @@ def poison_seed_at(seed: int, step: int):
   def builder(config, dataset):
     task = real_builder(config, dataset)
 
-    def update(params, opt_state, batch, key):
-      params, opt_state, metrics = task.update(params, opt_state, batch, key)
+    def update(params, opt_state, batch, key, hparams):
+      params, opt_state, metrics = task.update(params, opt_state, batch, key, hparams)
       hit = jnp.all(key == target)
       return jax.tree.map(lambda p: jnp.where(hit, jnp.nan, p), params), opt_state, metrics
 

@@ -104,7 +104,7 @@ def test_diverging_seed_is_frozen_and_others_carry_on():
     del x_example
     return {"w": jax.random.uniform(key, (), minval=1.0, maxval=2.0)}, ()
 
-  def update(params, opt_state, batch, key):
+  def update(params, opt_state, batch, key, hparams):
     w = params["w"] * 2.0
     return {"w": w}, opt_state, {"loss": jnp.log(limit - w)}
 
@@ -112,7 +112,7 @@ def test_diverging_seed_is_frozen_and_others_carry_on():
   trainer = engine.make_trainer(task, (1,), batch_size=1, mesh=sharding.make_mesh())
   data = {"x_train": jnp.zeros((4, 1)), "y_train": jnp.zeros((4,), jnp.int32),
           "x_test": jnp.zeros((4, 1)), "y_test": jnp.zeros((4,), jnp.int32)}
-  state = trainer.init(jnp.arange(3, dtype=jnp.int32))
+  state = trainer.init(jnp.arange(3, dtype=jnp.int32), {"learning_rate": jnp.ones(3)})
   w0 = np.asarray(state.params["w"])
   state, _ = trainer.train_chunk(state, data, 10)
   # Step t (0-based) makes w = w0 * 2^(t+1); it diverges at the first t with that > limit.
