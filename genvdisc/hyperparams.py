@@ -39,7 +39,8 @@ CONTINUOUS: dict[str, float] = {
 # names reach into config.model_kwargs; tuple fields take values like 100x100.
 STRUCTURAL = ("batch_size", "num_steps", "latent_dim", "model", "model_kwargs.hidden_sizes",
               "model_kwargs.hidden_size", "model_kwargs.num_layers", "model_kwargs.num_heads",
-              "model_kwargs.channels", "model_kwargs.model_dim", "labelled_batch_size",
+              "model_kwargs.channels", "model_kwargs.d_model", "model_kwargs.mlp_dim",
+              "model_kwargs.patch_size", "model_kwargs.patch_stride", "labelled_batch_size",
               "train_samples")
 STRING_FIELDS = ("model",)
 

@@ -19,9 +19,15 @@ program differently from the single-device one (measured on CPU, MLP on digits, 
 params differ by <= 6e-8 between 4 simulated devices and 1, also with shard_map; on 8 devices,
 6e-8 for mesh 8 x 1, 2e-7 for 2 x 4, 1.2e-7 for 1 x 8), and training can amplify such
 differences over long runs.
+
+Dispatch: the training loop stays at most `MAX_QUEUED_CALLS` jitted calls ahead of the devices
+(`Pacer`). Unbounded, XLA:CPU deadlocks on any multi-device call with a collective once 32 calls
+are queued (docs/cpu_collectives.md).
 """
 
 from __future__ import annotations
+
+import collections
 
 import jax
 import numpy as np
@@ -32,6 +38,9 @@ from genvdisc.errors import ConfigError
 
 SEED_AXIS = "seed"
 DATA_AXIS = "data"
+# Below XLA:CPU's 32 executions queued per device (PjRt's max_inflight_computations_per_device),
+# with room for the other calls a loop makes (evaluation, images).
+MAX_QUEUED_CALLS = 16
 
 
 def make_mesh(seed: int = -1, data: int = 1, devices=None) -> Mesh:
@@ -87,6 +96,37 @@ def shard_batch(batch, mesh: Mesh):
   if mesh.shape[DATA_AXIS] == 1:
     return batch
   return jax.lax.with_sharding_constraint(batch, NamedSharding(mesh, P(DATA_AXIS)))
+
+
+class Pacer:
+  """Keeps the host at most `limit` jitted calls ahead of the devices: `pace(outputs)` after
+  each call records its outputs (ones it does not donate, e.g. a chunk's metrics) and waits for
+  the oldest recorded call once more than `limit` are pending.
+
+  Why (docs/cpu_collectives.md): XLA:CPU launches each device's share of a multi-device call on
+  a pool of max(cores, devices) threads, and a launch that finds 32 executions queued on its
+  device waits on a pool thread. A queued execution that all-reduces (a 'data' mesh axis) then
+  needs one pool thread per device at once and one is missing: the rendezvous never completes
+  and XLA aborts after 40 s. With fewer than 32 calls queued no launch waits. Waiting for call
+  c - limit, not c, keeps the devices busy while the host dispatches.
+  """
+
+  def __init__(self, limit: int = MAX_QUEUED_CALLS):
+    if limit < 1:
+      raise ValueError(f"limit={limit}: at least 1 call must be allowed ahead")
+    self.limit = limit
+    self._pending = collections.deque()
+
+  def __call__(self, outputs):
+    self._pending.append(outputs)
+    while len(self._pending) > self.limit:
+      jax.block_until_ready(self._pending.popleft())
+    return outputs
+
+  @property
+  def pending(self) -> int:
+    """Calls recorded and not yet waited for (some may have finished)."""
+    return len(self._pending)
 
 
 def seed_sharding(mesh: Mesh) -> NamedSharding:

@@ -148,6 +148,7 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
   config, trainer = experiment.config, experiment.trainer
   num_steps, chunk = config.num_steps, experiment.chunk_steps
   metrics = [None] * len(states)
+  pace = sharding.Pacer()  # bounded run-ahead: XLA:CPU collectives deadlock past 32 queued calls
   chunks_done = 0  # the preemption sync id: JAX agrees on (max id seen) + 1, so ids rise by 1
   while step < num_steps:
     n = min(chunk, num_steps - step)
@@ -159,6 +160,7 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
           states[i], metrics[i] = trainer.train_chunk(state, data, n)
         else:
           states[i], metrics[i] = trainer.train_batches(state, batches.next())
+        pace(metrics[i])
       if chunks_done == 0:
         jax.block_until_ready(metrics)
     if step == 0:  # the curves' first entry: step 0's own loss (the loss warnings' reference)
