@@ -1,42 +1,56 @@
-"""Benchmarks of the engine: `python -m bench --suite=cpu|gpu --out BENCHMARKS.md [--quick]`.
+"""Benchmarks of the engine: `python -m bench --suite=cpu|gpu|sweep --out BENCHMARKS.md [--quick]`.
 
 Runs the suite's sections (see bench/suites.py) and writes its block of `--out` atomically,
-keeping the other suite's block if the file has one: the cpu suite is run on the 2-core CPU
-machine, the gpu suite on a GPU machine, and both end up in one BENCHMARKS.md. Run it with
-nothing else on the machine. `--quick` runs every section at tiny sizes (a smoke test).
+keeping the other suites' blocks if the file has them: the cpu and sweep suites are run on the
+2-core CPU machine, the gpu suite on a GPU machine, and all end up in one BENCHMARKS.md. Run it
+with nothing else on the machine. `--quick` runs every section at tiny sizes (a smoke test);
+`--repeats` overrides the suite's timed repeats.
 """
 
+import dataclasses
 import time
 
 from absl import app, flags
 
-from bench import compare, flops, report, seeds, sklearn_compare, suites
+from bench import compare, flops, report, seeds, sklearn_compare, suites, sweep
 
 FLAGS = flags.FLAGS
 flags.DEFINE_enum("suite", "cpu", list(suites.SUITES), "Which suite (and BENCHMARKS.md block).")
 flags.DEFINE_string("out", "BENCHMARKS.md", "Markdown file to write the suite's block into.")
 flags.DEFINE_bool("quick", False, "Tiny sizes: checks that every section runs; numbers mean nothing.")
+flags.DEFINE_integer("repeats", None, "Timed repeats per figure (default: the suite's own; the "
+                     "sweep suite's runs at a config's own step count keep theirs).")
 
 PREAMBLE = """# Benchmarks
 
-Written by `python -m bench --suite=cpu|gpu --out BENCHMARKS.md` (bench/); each suite rewrites
-its own block below and keeps the other's. Every timing is the median [min–max] of repeats after
-a warm-up call (compilation excluded), measured with `jax.block_until_ready`."""
+Written by `python -m bench --suite=cpu|gpu|sweep --out BENCHMARKS.md` (bench/); each suite
+rewrites its own block below and keeps the others'. Every timing is the median [min–max] of
+repeats after a warm-up call (compilation excluded), measured with `jax.block_until_ready`;
+the sweep suite's alone times whole processes, compilation included."""
+
+
+def modules(suite) -> list:
+  """The bench modules whose sections make up `suite`."""
+  if isinstance(suite, suites.SweepSuite):
+    return [sweep]
+  return [seeds, compare, flops] + [sklearn_compare] * bool(suite.sklearn_seeds)
 
 
 def main(argv):
   del argv
   suite = suites.SUITES[FLAGS.suite]
   suite = suites.quick(suite) if FLAGS.quick else suite
+  if FLAGS.repeats is not None:
+    suite = dataclasses.replace(suite, repeats=FLAGS.repeats)
   start = time.time()
-  modules = [seeds, compare, flops] + [sklearn_compare] * bool(suite.sklearn_seeds)
   sections = []
-  for module in modules:
+  for module in modules(suite):
     for section in module.sections(suite):
       print(f"[bench] {section.title} done ({time.time() - start:.0f} s)", flush=True)
       sections.append(section)
   title = f"## {suite.name} suite" + (" (--quick: smoke test, numbers mean nothing)" * FLAGS.quick)
-  parts = [title, f"`python -m bench --suite={suite.name}`{' --quick' * FLAGS.quick}, "
+  repeats = f" --repeats={FLAGS.repeats}" if FLAGS.repeats is not None else ""
+  parts = [title, f"`python -m bench --suite={suite.name}`{' --quick' * FLAGS.quick}{repeats}, "
                   f"{time.time() - start:.0f} s.", "### Machine", report.machine_info(),
            "### Targets", report.targets_table(sections)]
   parts += [f"### {s.title}\n\n{s.text}" for s in sections]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench import flax_style, torch_baseline
-from bench.report import Section, Target, table
+from bench.report import Section, Target, percent, table
 from bench.seeds import Runs, experiment
 
 SAME_ACCURACY = 0.01  # engine seed 0 vs flax-style seed 0 (same init and batches)
@@ -33,11 +33,6 @@ def same_accuracy(engine_seed0: float, engine_seeds: list[float], baseline: floa
       engine_seeds, ddof=1)
 
 
-def _pct(values) -> str:
-  values = 100 * np.asarray(values)
-  return f"{values.mean():.1f} ± {values.std(ddof=1):.1f}" if values.size > 1 else f"{values[0]:.1f}"
-
-
 def sections(suite) -> list[Section]:
   steps = suite.compare_steps
   flax_rows, torch_rows, targets, torch_targets = [], [], [], []
@@ -52,7 +47,7 @@ def sections(suite) -> list[Section]:
                       "1.00×"])
     for s, (rate, accs) in engine.items():
       flax_rows.append([name, f"engine, {s} seed{'s' * (s > 1)} vmapped", rate,
-                        f"{100 * accs[0]:.1f} (seeds: {_pct(accs)})",
+                        f"{100 * accs[0]:.1f} (seeds: {percent(accs)})",
                         f"{rate.median / flax_rate.median:.2f}×"])
     top = max(engine)
     ratio = engine[top][0].median / flax_rate.median
@@ -60,7 +55,7 @@ def sections(suite) -> list[Section]:
     targets.append(Target(
         f"{name}: ≥ 1.5× flax-style seeds·steps/s at {top} seeds, equal accuracy",
         f"{ratio:.2f}×; acc {100 * flax_acc:.1f} % flax-style vs engine seed 0 "
-        f"{100 * engine[1][1][0]:.1f}, {top} seeds {_pct(engine[top][1])}",
+        f"{100 * engine[1][1][0]:.1f}, {top} seeds {percent(engine[top][1])}",
         ratio >= 1.5 and same,
         WHY_VMAP_LOSES if ratio < 1.5 else "" if same else "the seed-0 accuracies differ"))
     if suite.torch and torch_baseline.available():

@@ -72,6 +72,14 @@ class Section:
   targets: tuple[Target, ...] = ()
 
 
+def percent(values) -> str:
+  """Fractions as '65.1 ± 1.4' (%, mean ± sample std), or '65.1' for one value."""
+  values = 100 * np.asarray(values)
+  if values.size == 1:
+    return f"{values[0]:.1f}"
+  return f"{values.mean():.1f} ± {values.std(ddof=1):.1f}"
+
+
 def table(header: list[str], rows: list[list]) -> str:
   lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
   lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]

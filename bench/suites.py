@@ -1,7 +1,9 @@
 """The suites: what each section measures, and how long, on each kind of machine.
 
 Sizes are chosen so that the full cpu suite takes under 10 minutes on an idle 2-core CPU and
-the gpu suite under 8 minutes on one H100; `--quick` shrinks either to a smoke test.
+the gpu suite under 8 minutes on one H100; `--quick` shrinks any suite to a smoke test. The
+sweep suite (bench/sweep.py) times whole processes: about 2.2 hours on the 2-core CPU (about 1
+hour with --repeats=1).
 """
 
 from __future__ import annotations
@@ -29,6 +31,19 @@ class Suite:
   chunk: int = -1                      # config.chunk_steps (-1: the engine's per-backend default)
 
 
+@dataclasses.dataclass(frozen=True)
+class SweepSuite:
+  """The end-to-end sweep section (bench/sweep.py): whole processes, compilation included."""
+  name: str                            # the BENCHMARKS.md block it writes
+  configs: tuple[str, ...]             # experiments/configs swept
+  learning_rates: int                  # the first this many of sweep_lr's rates per config
+  seeds: int                           # seeds 0 .. seeds-1 per rate
+  steps: tuple[int, ...]               # steps per run; 0 = the config's own num_steps
+  repeats: int                         # timed repeats of each way below the config's own steps
+  full_repeats: int                    # timed repeats at the config's own step count (fewer:
+                                       # one round of the three ways there takes many minutes)
+
+
 _SEED_CONFIGS = ("logreg_digits", "svm_digits", "mlp_mnist1d", "cnn_mnist1d", "vae_digits")
 _COMPARE_CONFIGS = ("mlp_mnist1d", "cnn_mnist1d")
 _FLOPS_CONFIGS = ("cnn_mnist1d", "transformer_mnist1d")
@@ -49,11 +64,17 @@ SUITES = {
         compare_configs=_COMPARE_CONFIGS, compare_seeds=16, compare_steps=500, sklearn_seeds=(), torch=False,
         flops_configs=_FLOPS_CONFIGS, flops_seeds=(1, 32, 256), flops_steps=500,
         matmul_size=8192),
+    "sweep": SweepSuite(
+        name="sweep", configs=("mlp_mnist1d", "cnn_mnist1d"), learning_rates=4, seeds=8,
+        steps=(200, 1000, 0), repeats=3, full_repeats=1),
 }
 
 
-def quick(suite: Suite) -> Suite:
+def quick(suite: Suite | SweepSuite) -> Suite | SweepSuite:
   """The same sections at tiny sizes, for smoke tests (the numbers mean nothing)."""
+  if isinstance(suite, SweepSuite):
+    return dataclasses.replace(suite, learning_rates=2, seeds=2, steps=(50,), repeats=1,
+                               full_repeats=1)
   return dataclasses.replace(
       suite, repeats=2, seed_configs=("mlp_mnist1d",), seed_counts=(1, 2), sequential_max=2,
       seed_steps={"mlp_mnist1d": 4}, compare_configs=("mlp_mnist1d",), compare_seeds=2,

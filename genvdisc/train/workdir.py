@@ -12,6 +12,9 @@
                       loss warning) and the evaluations (every config.eval_every steps and at
                       the end), merged when both fall on one step
   curves.png          the curves as mean ± std bands (genvdisc.evaluate.curves), at the end
+  sweep.md, sweep.csv, sweep.png   a sweep's points side by side: every field's value, the
+                      validation and test metrics over seeds, the selected point
+                      (genvdisc.evaluate.sweeps), at the end
   tensorboard/        TensorBoard event files, a run per seed and their mean (train.metric_writer)
   images/             PNG grids of tasks that draw pictures, per seed and step
   PREEMPTED           written when SIGTERM/SIGINT stopped the run (removed on resume)
@@ -31,6 +34,7 @@ from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import CheckpointError, WorkdirError
 from genvdisc.evaluate import curves as curves_lib
 from genvdisc.evaluate import images as images_lib
+from genvdisc.evaluate import sweeps as sweeps_lib
 from genvdisc.train import progress
 from genvdisc.train.metric_writer import MetricWriter
 
@@ -46,7 +50,8 @@ IMAGES_DIR = "images"
 CORRUPT_DIR = "corrupt_checkpoints"
 PREEMPTED_MARKER = "PREEMPTED"
 RUN_FILES = (RESULTS_JSON, RESULTS_MD, CONFIG_JSON, CURVES_JSON, CURVES_PNG, PREEMPTED_MARKER,
-             CHECKPOINT_DIR, CORRUPT_DIR, IMAGES_DIR, TENSORBOARD_DIR)
+             CHECKPOINT_DIR, CORRUPT_DIR, IMAGES_DIR, TENSORBOARD_DIR, sweeps_lib.SWEEP_MD,
+             sweeps_lib.SWEEP_CSV, sweeps_lib.SWEEP_PNG)
 
 
 def checkpointer(workdir: str, config) -> Checkpointer:
@@ -120,11 +125,13 @@ def clear_preempted(workdir: str) -> None:
 
 
 def write_results(workdir: str, results: dict) -> None:
-  """curves.png, then results.json and results.md (whose presence marks the run finished), each
-  atomically, by process 0."""
+  """curves.png (and of a sweep, sweep.md/.csv/.png), then results.json and results.md (whose
+  presence marks the run finished), each atomically, by process 0."""
   if not distributed.is_primary():
     return
   curves_lib.plot(results["curves"], os.path.join(workdir, CURVES_PNG), results["config"]["name"])
+  if "points" in results:
+    sweeps_lib.write(results, workdir)
   results_lib.write_json_atomic(os.path.join(workdir, RESULTS_JSON), results)
   results_lib.write_text_atomic(os.path.join(workdir, RESULTS_MD), "\n".join(
       [results_lib.table_header(), *results_lib.markdown_rows(results)]) + "\n")
