@@ -15,7 +15,7 @@ LAYERS = [
     ("genvdisc.objectives", "genvdisc.models", "genvdisc.data", "genvdisc.optim", "genvdisc.config",
      "genvdisc.hyperparams",
      "genvdisc.sharding", "genvdisc.checkpoint", "genvdisc.evaluate", "genvdisc.evaluate.frechet",
-     "genvdisc.evaluate.images", "genvdisc.evaluate.likelihood"),
+     "genvdisc.evaluate.images", "genvdisc.evaluate.likelihood", "genvdisc.evaluate.sweeps"),
     ("genvdisc.tasks.base", "genvdisc.tasks.shared"),
     ("genvdisc.tasks",),
     ("genvdisc.tasks.registry", "genvdisc.analysis"),
