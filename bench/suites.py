@@ -42,6 +42,9 @@ class SweepSuite:
   repeats: int                         # timed repeats of each way below the config's own steps
   full_repeats: int                    # timed repeats at the config's own step count (fewer:
                                        # one round of the three ways there takes many minutes)
+  sampled_seeds: int = 0               # separate/flax-style: run only seeds 0..n-1 of every rate
+                                       # and scale the wall by seeds / n (every process does the
+                                       # same work); 0 = run all of them
 
 
 _SEED_CONFIGS = ("logreg_digits", "svm_digits", "mlp_mnist1d", "cnn_mnist1d", "vae_digits")
@@ -66,7 +69,7 @@ SUITES = {
         matmul_size=8192),
     "sweep": SweepSuite(
         name="sweep", configs=("mlp_mnist1d", "cnn_mnist1d"), learning_rates=4, seeds=8,
-        steps=(200, 1000, 0), repeats=3, full_repeats=1),
+        steps=(200, 1000, 0), repeats=3, full_repeats=1, sampled_seeds=1),
 }
 
 
@@ -74,7 +77,7 @@ def quick(suite: Suite | SweepSuite) -> Suite | SweepSuite:
   """The same sections at tiny sizes, for smoke tests (the numbers mean nothing)."""
   if isinstance(suite, SweepSuite):
     return dataclasses.replace(suite, learning_rates=2, seeds=2, steps=(50,), repeats=1,
-                               full_repeats=1)
+                               full_repeats=1, sampled_seeds=0)
   return dataclasses.replace(
       suite, repeats=2, seed_configs=("mlp_mnist1d",), seed_counts=(1, 2), sequential_max=2,
       seed_steps={"mlp_mnist1d": 4}, compare_configs=("mlp_mnist1d",), compare_seeds=2,

@@ -105,8 +105,14 @@ def accuracies(way: str, outputs: list[str], rates, seeds,
   return {rate: [found[rate, seed] for seed in seeds] for rate in rates}
 
 
-def run_way(way: str, name: str, rates, seeds, steps: int, timing: Timing) -> None:
-  """Runs one way's processes one after another; adds its wall and compile seconds to `timing`."""
+def run_way(way: str, name: str, rates, seeds, steps: int, timing: Timing,
+            sampled_seeds: int = 0) -> None:
+  """Runs one way's processes one after another; adds its wall and compile seconds to `timing`.
+  sampled_seeds > 0: the one-process-per-run ways run only seeds[:sampled_seeds] of each rate
+  and their seconds are scaled by len(seeds) / sampled_seeds (each process does the same work)."""
+  scale = 1.0
+  if way != "sweep" and sampled_seeds:
+    scale, seeds = len(seeds) / sampled_seeds, seeds[:sampled_seeds]
   with tempfile.TemporaryDirectory(prefix=f"bench-sweep-{way}-") as workdir:
     outputs, wall = [], 0.0
     for command in commands(way, name, rates, seeds, steps, workdir):
@@ -116,17 +122,18 @@ def run_way(way: str, name: str, rates, seeds, steps: int, timing: Timing) -> No
       if proc.returncode:
         raise RuntimeError(f"{' '.join(command[2:])} failed: {proc.stderr.strip()[-2000:]}")
       outputs.append(proc.stdout)
-    timing.walls.append(wall)
-    timing.compiles.append(sum(float(s) for out in outputs for s in COMPILED.findall(out)))
+    timing.walls.append(wall * scale)
+    timing.compiles.append(scale * sum(float(s) for out in outputs for s in COMPILED.findall(out)))
     timing.accuracy = accuracies(way, outputs, rates, seeds, workdir)
 
 
-def measure(name: str, steps: int, rates, seeds, repeats: int) -> dict[str, Timing]:
+def measure(name: str, steps: int, rates, seeds, repeats: int,
+            sampled_seeds: int = 0) -> dict[str, Timing]:
   """Every way's Timing, `repeats` rounds of the three ways in turn."""
   timings = {way: Timing() for way in WAYS}
   for _ in range(repeats):
     for way in WAYS:
-      run_way(way, name, rates, seeds, steps, timings[way])
+      run_way(way, name, rates, seeds, steps, timings[way], sampled_seeds)
   return timings
 
 
@@ -149,7 +156,7 @@ def config_section(name: str, suite) -> tuple[str, list[Target], float | None]:
   for key in suite.steps:
     steps = key or own.num_steps
     repeats = suite.repeats if key else suite.full_repeats
-    timings = measure(name, steps, rates, seeds, repeats)
+    timings = measure(name, steps, rates, seeds, repeats, suite.sampled_seeds)
     sweep_wall = timings["sweep"].wall.median
     if not key:
       full_round = sum(timing.wall.median for timing in timings.values())
@@ -161,7 +168,9 @@ def config_section(name: str, suite) -> tuple[str, list[Target], float | None]:
     equal = True
     for rate in rates:
       reference = timings["sweep"].accuracy[rate]
-      same = [same_accuracy(float(np.mean(reference)), reference, float(np.mean(t.accuracy[rate])))
+      same = [same_accuracy(reference[0], reference, float(np.mean(t.accuracy[rate])))
+              if len(t.accuracy[rate]) < len(reference) else
+              same_accuracy(float(np.mean(reference)), reference, float(np.mean(t.accuracy[rate])))
               for t in timings.values()]
       equal &= all(same)
       accuracy_rows.append([steps, f"{rate:g}", *(percent(t.accuracy[rate])
@@ -196,6 +205,10 @@ def sections(suite) -> list[Section]:
       rounds.append(f"{full_round / 60:.0f} min for {name}")
   repeats = (f"{suite.repeats}; {suite.full_repeats} at a config's own step count, where one "
              f"round of the three ways took {', '.join(rounds)}" if rounds else f"{suite.repeats}")
+  if suite.sampled_seeds:
+    repeats += (f"; separate and flax-style ran seeds 0–{suite.sampled_seeds - 1} of every rate, "
+                f"their seconds scaled by {suite.seeds}/{suite.sampled_seeds} (every process "
+                "trains the same steps of the same model), and their accuracy is those seeds'")
   intro = (
       "A learning rate × seeds sweep trained three ways, each timed as whole processes run one "
       "after another (interpreter start, imports, data loading, compilation, training, "
