@@ -35,7 +35,7 @@ def measure(config, chunk: int, steps: int, repeats: int) -> list[float]:
       state, metrics = experiment.trainer.train_chunk(state, data, chunk)
     jax.block_until_ready(state)
     if r:  # the first pass compiles
-      rates.append(steps * len(experiment.seeds) / (time.perf_counter() - start))
+      rates.append(steps * len(experiment.runs) / (time.perf_counter() - start))
   return rates
 
 

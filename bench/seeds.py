@@ -82,7 +82,7 @@ class Runs:
     out = []
     for state in self.states:
       out += jax.device_get(self.exp.trainer.evaluate(state, self.data)["test_accuracy"]).tolist()
-    return out[:len(self.exp.seeds)]
+    return out[:len(self.exp.runs)]
 
 
 def scaling(name: str, suite) -> tuple[str, dict[int, float], float]:

@@ -41,7 +41,7 @@ STRUCTURAL = ("batch_size", "num_steps", "latent_dim", "model", "model_kwargs.hi
               "model_kwargs.hidden_size", "model_kwargs.num_layers", "model_kwargs.num_heads",
               "model_kwargs.channels", "model_kwargs.d_model", "model_kwargs.mlp_dim",
               "model_kwargs.patch_size", "model_kwargs.patch_stride", "labelled_batch_size",
-              "train_samples")
+              "train_samples", "quantize_bins", "diffusion_steps")
 STRING_FIELDS = ("model",)
 
 

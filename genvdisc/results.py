@@ -105,7 +105,8 @@ TEST_NLL = Headline("test_nll", "test NLL (nats)", 1.0, 2)
 CLASSIFIER_FID = Headline("classifier_fid", "classifier-FID", 1.0, 1)
 # config.task -> its headline metric (the tables' mixed rows use the same).
 HEADLINES = {"classification": TEST_ACCURACY, "m2": TEST_ACCURACY, "vae": TEST_NLL,
-             "iwae": TEST_NLL, "gan": CLASSIFIER_FID, "vaegan": CLASSIFIER_FID}
+             "iwae": TEST_NLL, "gan": CLASSIFIER_FID, "vaegan": CLASSIFIER_FID,
+             "autoregressive": TEST_NLL, "ddpm": TEST_NLL}
 COLUMNS = ("config", "model", "dataset", "seeds", "metric", "mean ± std", "wall s")
 
 

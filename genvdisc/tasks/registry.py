@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
+from genvdisc.tasks.autoregressive import autoregressive_from_config
 from genvdisc.tasks.base import Task
 from genvdisc.tasks.classification import classification_from_config
 from genvdisc.tasks.gan import gan_from_config
@@ -20,6 +21,7 @@ TASKS: dict[str, Callable[[Any, Dataset], Task]] = {
     "gan": gan_from_config,
     "vaegan": vaegan_from_config,
     "m2": m2_from_config,
+    "autoregressive": autoregressive_from_config,
 }
 
 
