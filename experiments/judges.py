@@ -12,24 +12,23 @@ import os
 from experiments.configs import get_config
 from genvdisc.errors import ConfigError
 from genvdisc.evaluate import judge as judge_lib
-from genvdisc.evaluate.frechet import Judge
+from genvdisc.evaluate.frechet import Judge, check_judge_data
 
 JUDGES_DIR = "judges"
 
 
-def load_judge(name: str, dataset: str, directory: str, log=print) -> Judge:
-  """The judge `experiments/configs/<name>.py` for `dataset`, trained into `<directory>/<name>`
-  (or read back from there)."""
+def load_judge(name: str, dataset: str, directory: str, log=print, split_seed: int = 0) -> Judge:
+  """The judge `experiments/configs/<name>.py` for (`dataset`, `split_seed`), checked before it
+  trains (`frechet.check_judge_data`), trained into `<directory>/<name>` (or read back)."""
   config = get_config(name)
   if config.get("task", "classification") != "classification":
     raise ConfigError(f"config.judge={name!r} is not a classification config; use e.g. 'mlp_digits'")
-  if config.dataset != dataset:
-    raise ConfigError(f"config.judge={name!r} is trained on {config.dataset!r}, not on "
-                      f"{dataset!r}; pick a judge config for the same dataset")
+  check_judge_data(name, config.dataset, config.get("split_seed", 0), dataset, split_seed)
   return judge_lib.train_judge(config, os.path.join(directory, name), log=log)
 
 
 def judge_for(config, directory: str, log=print) -> Judge | None:
   """The judge `config.judge` names (None when it names none), under `directory`."""
   name = config.get("judge", "")
-  return load_judge(name, config.dataset, directory, log) if name else None
+  return (load_judge(name, config.dataset, directory, log, config.get("split_seed", 0)) if name
+          else None)

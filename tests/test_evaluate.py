@@ -3,8 +3,11 @@
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 import scipy.linalg
 
+from experiments import judges
+from genvdisc.errors import ConfigError
 from genvdisc.evaluate import frechet, images
 from genvdisc.evaluate.likelihood import importance_weighted_log_likelihood
 
@@ -81,6 +84,28 @@ def test_classifier_fid_of_samples_and_inception_score():
   confident = jnp.log(jnp.eye(10) * 0.999 + 0.0001)  # each sample sure of a different class
   np.testing.assert_allclose(frechet.classifier_inception_score(confident), 10.0, rtol=0.02)
   np.testing.assert_allclose(frechet.classifier_inception_score(jnp.zeros((10, 10))), 1.0)
+
+
+def test_inception_score_when_a_class_probability_underflows():
+  """p(y=2|x) = e^-200 (0 in float32) for every sample: log p(y=2) must stay finite. Two sure
+  samples of classes 1 and 0: p(y) = (1/2, 1/2, 0), KL = log 2 each, IS = 2."""
+  logits = np.asarray([[0.0, 200.0, 0.0], [200.0, 0.0, 0.0]], np.float32)
+  score = jax.jit(frechet.classifier_inception_score)
+  np.testing.assert_allclose(score(logits), 2.0, rtol=1e-6)
+  np.testing.assert_allclose(score(logits[:1]), 1.0, rtol=1e-6)
+
+
+def test_a_judge_scores_only_runs_on_its_own_dataset_and_split(tmp_path):
+  frechet.check_judge_data("mlp_digits", "digits", 0, "digits", 0)
+  frechet.check_judge_data("mlp_mnist", "tfds:mnist", 0, "tfds:mnist", 3)  # a fixed split
+  with pytest.raises(ConfigError, match=r"^config.split_seed=3 but config.judge='mlp_digits' is "
+                                        r"trained on split_seed=0, .* use --config.split_seed=0$"):
+    frechet.check_judge_data("mlp_digits", "digits", 0, "digits", 3)
+  with pytest.raises(ConfigError, match="is trained on 'digits', not on 'iris'"):
+    frechet.check_judge_data("mlp_digits", "digits", 0, "iris", 0)
+  with pytest.raises(ConfigError, match="^config.split_seed=2 but config.judge='mlp_digits'"):
+    judges.load_judge("mlp_digits", "digits", str(tmp_path), split_seed=2)   # before it trains
+  assert not list(tmp_path.iterdir())
 
 
 def test_grid_layout():

@@ -8,6 +8,7 @@ from sklearn.discriminant_analysis import LinearDiscriminantAnalysis, QuadraticD
 from sklearn.naive_bayes import GaussianNB
 
 from genvdisc import data
+from genvdisc.errors import ConfigError
 from genvdisc.models import gaussian
 
 # QDA: sklearn refuses singular class covariances (digits' constant pixels, breast_cancer's
@@ -89,3 +90,25 @@ def test_samples_have_the_fitted_class_moments(name):
             (params["eigvecs"][k] * params["eigvals"][k]) @ params["eigvecs"][k].T)
     np.testing.assert_allclose(cov, want, atol=0.03)
   assert gaussian.GAUSSIAN_CLASSIFIERS["lda"].sample is None
+
+
+@pytest.mark.parametrize("reg, count, features, message", [
+    (0.0, 2, 4, r"^config.qda_reg=0 gives QDA a singular class covariance: a class may have only "
+                r"2 examples for 4 features; use config.qda_reg > 0, e.g. 0.01$"),
+    (0.0, 4, 4, "a class may have only 4 examples for 4 features"),   # n_k = d: rank d - 1
+    (1.5, 100, 4, r"^config.qda_reg=1.5 is invalid; use a value in \[0, 1\], e.g. 0.01$"),
+    (-0.1, 100, 4, r"^config.qda_reg=-0.1 is invalid"),
+])
+def test_qda_reg_refused_where_sklearn_refuses(reg, count, features, message):
+  with pytest.raises(ConfigError, match=message):
+    gaussian.check_qda_reg(reg, "config.qda_reg", count, features)
+
+
+def test_qda_reg_accepted_with_more_examples_than_features_or_regularised():
+  gaussian.check_qda_reg(0.0, "config.qda_reg", 5, 4)
+  gaussian.check_qda_reg(0.01, "config.qda_reg", 2, 64)
+  # what the check prevents: reg 0 on 2 examples of a class in 4-D gives a non-finite log joint
+  x = jnp.asarray(np.random.default_rng(0).normal(size=(4, 4)), jnp.float32)
+  log_joint = jax.jit(lambda x: gaussian.qda_log_joint(
+      gaussian.qda_fit(x, jnp.asarray([0, 0, 1, 1]), 2, jnp.ones(4)), x))
+  assert not np.isfinite(np.asarray(log_joint(x))).all()

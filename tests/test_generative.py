@@ -127,6 +127,8 @@ def test_judges_are_built_by_the_caller_and_checked(tmp_path, judge):
   with pytest.raises(ConfigError, match=r"the judge passed in is 'mlp_digits' but "
                                         r"config.judge='lenet_digits'"):
     run.make_train(shrunk_config("gan_digits", judge="lenet_digits"), judge=judge)
+  with pytest.raises(ConfigError, match=r"config.split_seed=1 but config.judge='mlp_digits'"):
+    run.make_train(shrunk_config("gan_digits", split_seed=1), judge=judge)
   with pytest.raises(ConfigError, match=r"'no_such_config' is not a config"):
     load_judge("no_such_config", "digits", str(tmp_path), log=quiet)
   assert sorted(os.listdir(tmp_path)) == []  # nothing trained for the refused judges

@@ -7,6 +7,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from sklearn.naive_bayes import GaussianNB
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from experiments import tables
 from experiments.configs import ngjordan as ngjordan_config
@@ -35,7 +37,8 @@ def test_subsets_are_nested_hold_every_class_and_differ_by_seed():
   assert not np.array_equal(w0[2], w1[2])
 
 
-def test_gnb_error_equals_sklearn_on_the_same_subset():
+def test_gnb_error_equals_sklearn_standardised_on_the_same_subset():
+  """sklearn's StandardScaler fitted on the subset's training examples alone, then GaussianNB."""
   dataset = data.load("breast_cancer")
   x = np.concatenate([dataset.x_train, dataset.x_test])
   y = np.concatenate([dataset.y_train, dataset.y_test])
@@ -47,9 +50,37 @@ def test_gnb_error_equals_sklearn_on_the_same_subset():
         jax.random.PRNGKey(split), jnp.asarray(y), 2, jnp.asarray(sizes), 2))
     for j in range(len(sizes)):
       train = weights[j] > 0
-      ref = 1.0 - GaussianNB().fit(x[train], y[train]).score(x[~train], y[~train])
-      assert errors[split, j] == pytest.approx(ref, abs=1e-6)
+      ref = make_pipeline(StandardScaler(), GaussianNB()).fit(x[train], y[train])
+      assert errors[split, j] == pytest.approx(1.0 - ref.score(x[~train], y[~train]), abs=1e-6)
   assert 0.0 < errors.mean() < 0.3
+
+
+def test_standardise_uses_the_training_rows_only():
+  x = jnp.asarray([[1.0, 5.0], [3.0, 5.0], [100.0, 7.0]])
+  out = learning_curves.standardise(x, jnp.asarray([1.0, 1.0, 0.0]))
+  # column 0: mean 2, std 1 over rows 0-1; column 1 is constant on them: only centred
+  np.testing.assert_allclose(out, [[-1.0, 0.0], [1.0, 0.0], [98.0, 2.0]])
+
+
+def test_a_poisoned_test_row_changes_no_fitted_model():
+  """Setting a held-out row to 1e6 leaves every classifier's scores of the other rows bitwise
+  equal: it enters neither the scaling statistics nor the fit."""
+  dataset = data.load("iris")
+  x = jnp.asarray(np.concatenate([dataset.x_train, dataset.x_test]))
+  y = jnp.asarray(np.concatenate([dataset.y_train, dataset.y_test]))
+  weights = subsets.subset_weights(jax.random.PRNGKey(0), y, 3, jnp.asarray([6, 24]), 2)
+  row = int(np.flatnonzero(np.asarray(weights[1]) == 0)[0])   # held out of both subsets
+  poisoned = x.at[row].set(1e6)
+  others = np.arange(len(y)) != row
+  fits = learning_curves.classifiers(small_config(classifiers="gnb,lda,qda,logreg,linear_svm"))
+  scores = jax.jit(lambda x: {name: jax.vmap(
+      lambda w: learning_curves.subset_scores(fit, x, y, w, 3, scale=True))(weights)
+                              for name, fit in fits.items()})
+  clean, dirty = scores(x), scores(poisoned)
+  for name in fits:
+    assert np.isfinite(clean[name]).all(), name
+    np.testing.assert_array_equal(dirty[name][:, others], clean[name][:, others], err_msg=name)
+    assert not np.array_equal(dirty[name][:, row], clean[name][:, row]), name
 
 
 def test_one_split_rerun_equals_its_entry_bitwise():
@@ -79,15 +110,22 @@ def test_bad_sizes_and_classifiers_are_config_errors():
     learning_curves.classifiers(small_config(classifiers="gnb,nb"))
 
 
+def test_qda_without_regularisation_is_refused_before_compiling():
+  config = small_config(classifiers="qda", qda_reg=0.0)
+  with pytest.raises(ConfigError, match=r"^config.qda_reg=0 gives QDA a singular class "
+                                        r"covariance: a class may have only 2 examples for 4 features"):
+    learning_curves.check_dataset(config, data.load("iris"), (6, 12))
+  learning_curves.check_dataset(small_config(classifiers="qda", qda_reg=0.0, min_per_class=5),
+                                data.load("iris"), (15, 30))
+
+
 def test_the_ngjordan_config_is_valid():
   config = ngjordan_config.get_config()
   assert sorted(learning_curves.classifiers(config)) == ["gnb", "lda", "linear_svm", "logreg"]
   assert config.num_splits >= 50 and config.C == 1e4
   for name in config.datasets.split(","):
-    dataset = data.load(name)
-    sizes = tuple(int(m) for m in config.sizes[name].split(","))
-    learning_curves.check_sizes(dataset, sizes, dataset.num_train + dataset.num_test,
-                                config.min_per_class)
+    learning_curves.check_dataset(config, data.load(name),
+                                  tuple(int(m) for m in config.sizes[name].split(",")))
 
 
 def test_reproduce_ngjordan_writes_every_file_and_reruns_a_split(tmp_path, monkeypatch):

@@ -97,3 +97,20 @@ def test_ctrl_c_during_the_core_table_exits_75_and_the_rerun_finishes_it(tmp_pat
   table = (tmp_path / f"core{suffix((0,), SETS)}.md").read_text()
   assert [line.split(" | ")[0] for line in table.splitlines()[2:]] == [f"| {row}" for row in ROWS]
   assert table in rerun.stdout
+
+
+def test_seeds_cells_say_what_the_seeds_vary_where_rows_differ():
+  """summary: Gaussian rows' seeds are splits, trained rows' are inits on split 0; a table
+  whose rows all mean the same (core) keeps the bare count."""
+  per_seed = {str(s): {"test_accuracy": 0.9, "diverged_at_step": None} for s in range(5)}
+  row = lambda name, model: {"name": name, "config": {"model": model, "dataset": "digits"},
+                             "per_seed": per_seed, "wall_time_s": 1.0, "reference": "-",
+                             "paper": None}
+  record = {"rows": [row("gnb_digits", "gnb"), row("logreg_digits", "logreg")]}
+  (summary,) = tables.TABLES["summary"].sections(record)
+  assert [r.keys[3] for r in summary.rows] == ["5 splits", "5 inits"]
+  (core,) = tables.TABLES["core"].sections({"rows": [row("logreg_digits", "logreg")]})
+  assert core.rows[0].keys[3] == "5"
+  gnb = tables.TABLES["generative"].sections({"rows": [row("gnb_digits", "gnb")]})[0].rows[0]
+  assert gnb.keys[3] == "5 draws"
+  assert trained.seeds_vary(trained.ClosedFormRow("qda", "digits")) == "splits"

@@ -88,6 +88,18 @@ def test_padding_does_not_change_a_token_sequence_score():
   np.testing.assert_allclose(model.apply(params, short), model.apply(params, padded), atol=1e-5)
 
 
+def test_trailing_pads_do_not_change_an_rnn_score():
+  """readout='last', both directions: pads (id 0) carry the (c, h) state through unchanged, so
+  the forward readout is the state after the last real token and the backward one starts there."""
+  model = get_model("rnn", 3, cell="lstm", hidden_size=4, bidirectional=True, readout="last",
+                    embed_dim=5)
+  short = jnp.array([[5, 7, 9, 11], [3, 0, 0, 0]])
+  params = jax.jit(model.init)(jax.random.PRNGKey(0), short)
+  apply = jax.jit(model.apply)
+  np.testing.assert_allclose(apply(params, jnp.pad(short, ((0, 0), (0, 3)))),
+                             apply(params, short), rtol=1e-6, atol=1e-6)
+
+
 @pytest.mark.parametrize("name, shape, kwargs, tokens", [
     ("rnn", (40, 1), {"cell": "gru", "hidden_size": 6, "bidirectional": True, "readout": "all"}, 40 * 12),
     ("rnn", (8, 8, 1), {"cell": "lstm", "hidden_size": 16, "bidirectional": False, "readout": "last"}, 16),

@@ -40,13 +40,16 @@ def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> Tabl
   split_seeds = tuple(range(config.num_splits)) if seeds is None else seeds
   start = time.time()
   fits = learning_curves.classifiers(config)
-  curves = {}
-  for name in config.datasets.split(","):
+  inputs = {}
+  for name in config.datasets.split(","):   # every dataset checked before the first compiles
     if name not in config.sizes:
       raise ConfigError(f"dataset {name!r} has no config.sizes entry; add one, e.g. '10,20,40'")
     sizes = tuple(int(m) for m in config.sizes[name].split(","))
+    inputs[name] = (data.load(name, split_seed=config.split_seed), sizes)
+    learning_curves.check_dataset(config, *inputs[name])
+  curves = {}
+  for name, (dataset, sizes) in inputs.items():
     begin = time.time()
-    dataset = data.load(name, split_seed=config.split_seed)
     errors = learning_curves.learning_curves(dataset, sizes, split_seeds, fits, config.split_group,
                                              config.min_per_class)
     log(f"{name}: {len(split_seeds)} splits x {len(sizes)} sizes x {len(fits)} classifiers "

@@ -7,6 +7,7 @@ read back); a row whose config names a judge gets it from `judge_for` (OUT/judge
 yields a results.json-shaped dict; the table's record holds them all ({'table', 'rows'}) and
 its one section is a pure function of that record (`section`): one grid row per config with
 `metrics` as cell columns, or each row's headline metric (`HEADLINE`) when metrics is None.
+Where the rows' seeds vary different things (`seeds_vary`), each seeds cell says which.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from experiments.judges import JUDGES_DIR, judge_for, load_judge
 from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, suffix
 from genvdisc import data, results
 from genvdisc.errors import ConfigError
-from genvdisc.evaluate.frechet import judged_scores
+from genvdisc.evaluate.frechet import check_judge_data, judged_scores
 from genvdisc.models import gaussian
 from genvdisc.train.run import train_and_evaluate
 
@@ -79,11 +80,23 @@ class ClosedFormRow(NamedTuple):
     return f"{self.model}_{self.dataset}"
 
 
+def seeds_vary(row) -> str:
+  """What seed s of `row` varies: 'inits' (a trained row: its init, minibatch and sampling keys,
+  on the one split config.split_seed), 'splits' (a closed-form fit on train/test split s) or
+  'draws' (seed_is_split=False: the samples drawn from split 0's fit)."""
+  if isinstance(row, Row):
+    return "inits"
+  return "splits" if row.seed_is_split else "draws"
+
+
 def table(name: str, rows: list, metrics: tuple[Metric, ...] | None) -> Table:
   """The spec of a trained table: `rows` (Row | ClosedFormRow), `metrics` its cell columns
-  (None: each row's headline metric, named in a key column)."""
+  (None: each row's headline metric, named in a key column). When the rows' seeds vary
+  different things, each row's seeds cell names its `seeds_vary` ('5 splits', '5 inits')."""
+  varies = {row.label: seeds_vary(row) for row in rows}
+  seed_words = varies if len(set(varies.values())) > 1 else {}
   return Table(name, functools.partial(_compute, name, tuple(rows), metrics),
-               lambda record: (section(record, metrics),), takes_sets=True)
+               lambda record: (section(record, metrics, seed_words),), takes_sets=True)
 
 
 def _compute(name, rows, metrics, out, seeds, log, sets) -> TableData:
@@ -130,7 +143,10 @@ def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...], out: str, lo
            else None)
   per_seed = {}
   for seed in seeds:
-    d = data.load(row.dataset, split_seed=seed if row.seed_is_split else 0)
+    split = seed if row.seed_is_split else 0
+    if judge is not None:
+      check_judge_data(row.judge, judge.dataset, judge.split_seed, row.dataset, split)
+    d = data.load(row.dataset, split_seed=split)
     x_train = jnp.asarray(d.x_train.reshape(d.num_train, -1), jnp.float32)
     x_test = jnp.asarray(d.x_test.reshape(d.x_test.shape[0], -1), jnp.float32)
     params = model.fit(x_train, jnp.asarray(d.y_train), d.num_classes,
@@ -180,13 +196,16 @@ def _with_sets(config, sets: tuple[tuple[str, str], ...]) -> None:
       raise ConfigError(f"--set {field}={text!r} has the wrong type ({e})") from None
 
 
-def section(record: dict, metrics: tuple[Metric, ...] | None) -> Section:
-  """The table's grid from its record: config, model, dataset, seeds, the metric cells (mean ±
-  std over the seeds that did not diverge; '-' without the metric), wall time, reference."""
+def section(record: dict, metrics: tuple[Metric, ...] | None,
+            seed_words: dict[str, str] | None = None) -> Section:
+  """The table's grid from its record: config, model, dataset, seeds (their count, followed by
+  `seed_words[row name]` where given), the metric cells (mean ± std over the seeds that did not
+  diverge; '-' without the metric), wall time, reference."""
   rows = []
   for r in record["rows"]:
     cfg = r["config"]
-    keys = (r["name"], cfg["model"], cfg["dataset"], _seeds_text(r["per_seed"]))
+    keys = (r["name"], cfg["model"], cfg["dataset"],
+            _seeds_text(r["per_seed"], (seed_words or {}).get(r["name"])))
     if metrics is None:
       headline = HEADLINE[cfg.get("task", "classification")]
       keys, cells = keys + (headline.stat.label,), (_cell(r["per_seed"], headline),)
@@ -207,7 +226,8 @@ def _cell(per_seed: dict, metric: Metric) -> Cell | str:
   return Cell(values, metric.stat) if values else "-"
 
 
-def _seeds_text(per_seed: dict) -> str:
+def _seeds_text(per_seed: dict, word: str | None = None) -> str:
+  """'5', '5 splits' (with `word`), '5 (1 diverged: 3)'."""
   diverged = [s for s, m in per_seed.items() if m.get("diverged_at_step") is not None]
-  return f"{len(per_seed)}" + (f" ({len(diverged)} diverged: {','.join(diverged)})"
-                               if diverged else "")
+  return f"{len(per_seed)}" + (f" {word}" if word else "") + (
+      f" ({len(diverged)} diverged: {','.join(diverged)})" if diverged else "")

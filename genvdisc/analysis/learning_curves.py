@@ -1,19 +1,30 @@
 """Learning curves: test error against training-set size m, over random training subsets (splits).
 
-The pool is the whole dataset (`data.load`'s train and test splits together, standardised with
-the train statistics). A split is identified by its seed s: `data.subsets.subset_order(PRNGKey(s),
-y, K, c)` is one random permutation of the pool in which the first c examples of each class are
-moved to the front; the training set of size m is the first m of that order and the test set is
-the rest of the pool (as in the anchor's random splits). So the subsets of one split are nested, every
-subset with m >= c K holds c examples of every class (GNB and LDA need each class, and a
-class seen once gets GNB variances of only var_smoothing x max variance), and they are
-otherwise uniformly random. A subset is a 0/1 weight vector over the pool: every (split, m) has the same
-shapes, and a classifier is fitted for a group's splits and all m in one jitted `vmap(vmap(.))`.
+The pool is the whole dataset (`data.load`'s train and test splits together). A split is
+identified by its seed s: `data.subsets.subset_order(PRNGKey(s), y, K, c)` is one random
+permutation of the pool in which the first c examples of each class are moved to the front; the
+training set of size m is the first m of that order and the test set is the rest of the pool (as
+in the anchor's random splits). So the subsets of one split are nested, every subset with
+m >= c K holds c examples of every class (GNB and LDA need each class, and a class seen once
+gets GNB variances of only var_smoothing x max variance), and they are otherwise uniformly
+random. A subset is a 0/1 weight vector over the pool: every (split, m) has the same shapes, and
+a classifier is fitted for a group's splits and all m in one jitted `vmap(vmap(.))`.
+
+Scaling (`subset_scores`): a tabular pool (iris, wine, breast_cancer: features on unrelated
+scales) is standardised inside each fit with the weighted mean and std of that subset's own
+training examples, x -> (x - mean_w) / std_w, so a held-out example changes no statistic and no
+fitted model, and LR's and the SVM's penalty ||W||^2 / (2 C m) is on unit-variance features of
+the m examples they see. Standardising the pool once would let the held-out examples set the
+scale (data.load's statistics are those of its own training split, 75 % of the pool); the
+per-subset map undoes any per-feature affine map of the pool exactly, up to float32 rounding.
+GNB and LDA barely notice (LDA whitens, GNB is scale-invariant but for var_smoothing). Image
+pixels (digits: / 16, one fixed scale from no example) are fitted as they are, unscaled.
 
 Classifiers (`classifiers(config)`), all float32 (the Gaussian fits match sklearn's predictions
 in float32 too, tests/test_gaussian.py):
   gnb, lda, qda: the closed-form fits of `genvdisc.models.gaussian` (scikit-learn's GaussianNB,
-    LinearDiscriminantAnalysis(solver='svd'), QuadraticDiscriminantAnalysis(reg_param)).
+    LinearDiscriminantAnalysis(solver='svd'), QuadraticDiscriminantAnalysis(reg_param)),
+    regularised only by var_smoothing, the SVD's tol and reg_param respectively.
   logreg, linear_svm: scores x W + b minimising sum_i w_i l(x_i W + b, y_i) / m + ||W||^2 / (2 C m)
     (the engine's classification objective on the subset, with sklearn's C convention,
     `objectives.l2_penalty`), l = softmax cross-entropy or the Crammer–Singer hinge, by
@@ -29,6 +40,7 @@ rerun alone equals its entry in the full run, as for the engine's seed groups.
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import jax
@@ -51,6 +63,25 @@ def held_out_error(scores: jax.Array, y: jax.Array, weights: jax.Array) -> jax.A
   """Error rate over the examples left out of the training subset (weight 0)."""
   held_out = 1.0 - weights
   return jnp.sum(held_out * (1.0 - objectives.accuracy(scores, y))) / jnp.sum(held_out)
+
+
+def standardise(x: jax.Array, weights: jax.Array) -> jax.Array:
+  """(x - mean_w) / std_w per feature, mean_w = sum_i w_i x_i / m and std_w^2 =
+  sum_i w_i (x_i - mean_w)^2 / m, m = sum_i w_i: the statistics of the training examples only.
+  A feature constant on them (std_w <= m eps |mean_w|: the rounding of a constant's mean) is
+  only centred, as scikit-learn's StandardScaler leaves it."""
+  m = weights.sum()
+  mean = (weights @ x) / m
+  std = jnp.sqrt((weights @ (x - mean) ** 2) / m)
+  constant = std <= m * jnp.finfo(x.dtype).eps * jnp.abs(mean)
+  return (x - mean) / jnp.where(constant, 1.0, std)
+
+
+def subset_scores(fit_and_score: Classifier, x: jax.Array, y: jax.Array, weights: jax.Array,
+                  num_classes: int, scale: bool) -> jax.Array:
+  """Scores [n, K] of every pool example under the classifier fitted on the subset `weights`,
+  on features standardised with that subset's own statistics when `scale` (module docstring)."""
+  return fit_and_score(standardise(x, weights) if scale else x, y, weights, num_classes)
 
 
 def gaussian_classifier(name: str, **hyper) -> Classifier:
@@ -103,6 +134,16 @@ def classifiers(config) -> dict[str, Classifier]:
   return {n: builders[n]() for n in names}
 
 
+def check_dataset(config, dataset: Dataset, sizes: tuple[int, ...]) -> None:
+  """Before anything compiles: the sizes fit `dataset` (`check_sizes`), and with QDA listed,
+  config.qda_reg passes `gaussian.check_qda_reg` for a class of config.min_per_class examples
+  (the fewest a subset may hold), in the dataset's number of features."""
+  check_sizes(dataset, sizes, dataset.num_train + dataset.num_test, config.min_per_class)
+  if "qda" in config.classifiers.split(","):
+    gaussian.check_qda_reg(config.qda_reg, "config.qda_reg", config.min_per_class,
+                           math.prod(dataset.example_shape))
+
+
 def check_sizes(dataset: Dataset, sizes: tuple[int, ...], n: int, min_per_class: int) -> None:
   low = max(dataset.num_classes * min_per_class, dataset.num_classes + 1)
   bad = [m for m in sizes if not low <= m < n]
@@ -115,19 +156,21 @@ def check_sizes(dataset: Dataset, sizes: tuple[int, ...], n: int, min_per_class:
 def learning_curves(dataset: Dataset, sizes: tuple[int, ...], split_seeds: tuple[int, ...],
                     fits: dict[str, Classifier], split_group: int,
                     min_per_class: int) -> dict[str, np.ndarray]:
-  """{classifier: test errors [len(split_seeds), len(sizes)]} on `dataset` (features flattened)."""
+  """{classifier: test errors [len(split_seeds), len(sizes)]} on `dataset` (features flattened;
+  tabular ones standardised per subset, module docstring)."""
   n = dataset.num_train + dataset.num_test
   check_sizes(dataset, sizes, n, min_per_class)
   x = jnp.asarray(np.concatenate([dataset.x_train, dataset.x_test]).reshape(n, -1))
   y = jnp.asarray(np.concatenate([dataset.y_train, dataset.y_test]))
   sizes_array = jnp.asarray(sizes)
+  scale = dataset.kind == "tabular"
   out = {}
   for name, fit_and_score in fits.items():
     def one_split(seed, fit_and_score=fit_and_score):
       weights = subset_weights(jax.random.PRNGKey(seed), y, dataset.num_classes, sizes_array,
                                min_per_class)
-      return jax.vmap(lambda w: held_out_error(fit_and_score(x, y, w, dataset.num_classes), y, w))(
-          weights)
+      return jax.vmap(lambda w: held_out_error(
+          subset_scores(fit_and_score, x, y, w, dataset.num_classes, scale), y, w))(weights)
     run_group = jax.jit(jax.vmap(one_split))
     rows = [np.asarray(run_group(group)) for group in seed_groups(split_seeds, split_group)]
     out[name] = np.concatenate(rows)[:len(split_seeds)]

@@ -14,19 +14,38 @@ from typing import Callable
 import jax
 import jax.numpy as jnp
 
+from genvdisc.data import SKLEARN_DATASETS
+from genvdisc.errors import ConfigError
+
 
 @dataclasses.dataclass(frozen=True)
 class Judge:
   """A trained classifier that scores samples (`evaluate.judge.train_judge` makes one).
 
-  name: its config; dataset: the dataset it was trained on; test_accuracy: its own.
-  apply(x [B, ...]) -> (logits [B, K], features [B, F]); features are the input of the
-  classifier's final Dense layer (its last hidden representation).
+  name: its config; dataset, split_seed: the data it was trained on (`check_judge_data`);
+  test_accuracy: its own. apply(x [B, ...]) -> (logits [B, K], features [B, F]); features are
+  the input of the classifier's final Dense layer (its last hidden representation).
   """
   name: str
   dataset: str
+  split_seed: int
   test_accuracy: float
   apply: Callable[[jax.Array], tuple[jax.Array, jax.Array]]
+
+
+def check_judge_data(judge: str, judge_dataset: str, judge_split_seed: int, dataset: str,
+                     split_seed: int) -> None:
+  """One ConfigError line unless judge `judge`, trained on (judge_dataset, judge_split_seed),
+  may score a run on (dataset, split_seed): the same dataset, and for the sets whose train/test
+  split `split_seed` draws (scikit-learn's) the same split, else the test images the samples
+  are compared with include images the judge trained on."""
+  if judge_dataset != dataset:
+    raise ConfigError(f"config.judge={judge!r} is trained on {judge_dataset!r}, not on "
+                      f"{dataset!r}; pick a judge config for the same dataset")
+  if dataset in SKLEARN_DATASETS and judge_split_seed != split_seed:
+    raise ConfigError(f"config.split_seed={split_seed} but config.judge={judge!r} is trained on "
+                      f"split_seed={judge_split_seed}, whose training images are in this test "
+                      f"split; use --config.split_seed={judge_split_seed}")
 
 
 def gaussian_stats(features: jax.Array) -> tuple[jax.Array, jax.Array]:
@@ -66,7 +85,8 @@ def classifier_inception_score(logits: jax.Array) -> jax.Array:
   (confident predictions spread evenly over the classes).
   """
   log_p = jax.nn.log_softmax(logits, axis=-1)
-  log_marginal = jnp.log(jnp.mean(jnp.exp(log_p), axis=0))
+  # log p(y) = logsumexp_x log p(y|x) - log N: finite where every p(y|x) underflows exp.
+  log_marginal = jax.nn.logsumexp(log_p, axis=0) - jnp.log(logits.shape[0])
   kl = jnp.sum(jnp.exp(log_p) * (log_p - log_marginal), axis=-1)
   return jnp.exp(jnp.mean(kl))
 

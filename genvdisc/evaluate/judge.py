@@ -33,7 +33,8 @@ def train_judge(config, workdir: str, log=print) -> Judge:
   config = judge_config(config)
   results = run.train_and_evaluate(config, workdir, log=log)
   params = run.restore_seed_params(config, workdir)[0]
-  num_classes = data.load(config.dataset, split_seed=config.get("split_seed", 0),
+  split_seed = config.get("split_seed", 0)
+  num_classes = data.load(config.dataset, split_seed=split_seed,
                           data_dir=config.get("data_dir") or None).num_classes
   module = get_spec(config.model).build(num_classes=num_classes,
                                         **config.model_kwargs.to_dict())
@@ -50,4 +51,5 @@ def train_judge(config, workdir: str, log=print) -> Judge:
       logits = module.apply({"params": params}, x)
     return logits, inputs[-1]
 
-  return Judge(config.name, config.dataset, results["per_seed"]["0"]["test_accuracy"], apply)
+  return Judge(config.name, config.dataset, split_seed, results["per_seed"]["0"]["test_accuracy"],
+               apply)

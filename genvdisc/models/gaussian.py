@@ -21,6 +21,8 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
+from genvdisc.errors import ConfigError
+
 Params = dict[str, jax.Array]
 
 
@@ -89,11 +91,26 @@ def lda_log_joint(params: Params, x) -> jax.Array:
   return x @ params["weight"].T + params["bias"]
 
 
+def check_qda_reg(reg_param: float, field: str, min_class_count: int, num_features: int) -> None:
+  """On the host, before a QDA fit compiles: one ConfigError line naming `field` unless
+  0 <= reg_param <= 1 (scikit-learn's range) and, with reg_param = 0, the fewest examples a
+  class may have exceed the features (C_k from n_k <= d examples has rank <= n_k - 1 < d).
+  Not seen here: constant or collinear features within a class (digits' border pixels), which
+  make C_k singular too; scikit-learn refuses those fits as well. Use reg_param > 0 there."""
+  if not 0.0 <= reg_param <= 1.0:
+    raise ConfigError(f"{field}={reg_param!r} is invalid; use a value in [0, 1], e.g. 0.01")
+  if reg_param == 0 and min_class_count <= num_features:
+    raise ConfigError(f"{field}=0 gives QDA a singular class covariance: a class may have only "
+                      f"{min_class_count} examples for {num_features} features; use {field} > 0, "
+                      "e.g. 0.01")
+
+
 def qda_fit(x, y, num_classes, weights, reg_param: float = 0.0) -> Params:
   """QDA: p(x | k) = N(x; mu_k, S_k), S_k = (1 - reg) C_k + reg I, C_k the ML class covariance
-  sum_i r_ik (x_i - mu_k)(.)^T / n_k: scikit-learn's QuadraticDiscriminantAnalysis(reg_param),
-  which refuses a singular C_k (as for digits' constant pixels); use reg > 0 there. Stored as
-  the eigendecomposition S_k = Q_k diag(l_k) Q_k^T.
+  sum_i r_ik (x_i - mu_k)(.)^T / n_k: scikit-learn's QuadraticDiscriminantAnalysis(reg_param).
+  Traceable, so it cannot refuse a singular S_k as scikit-learn does: its log joint is then NaN,
+  infinite or rounding noise; callers check reg_param on the host first (`check_qda_reg`).
+  Stored as the eigendecomposition S_k = Q_k diag(l_k) Q_k^T.
   """
   r, counts, priors, means = _class_stats(x, y, num_classes, weights)
   diff = x[None] - means[:, None]                                 # [K, n, d]

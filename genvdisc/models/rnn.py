@@ -3,7 +3,8 @@
 Inputs are `[batch, time, features]`; images `[batch, height, width, channels]` are read row by
 row (time = height, features = width * channels), so digits is 8 steps of 8 pixels and MNIST
 28 steps of 28; byte tokens `[batch, time]` (`tfds:imdb_reviews`, 0 = padding) are embedded
-first. Gate order and equations follow PyTorch's `nn.LSTM` / `nn.GRU` (and flax's
+first, and a pad token leaves the state as it was (`Recurrent`'s mask), so trailing pads change
+no readout. Gate order and equations follow PyTorch's `nn.LSTM` / `nn.GRU` (and flax's
 `LSTMCell` / `GRUCell`), which the tests check parameter for parameter.
 """
 
@@ -48,13 +49,17 @@ def gru_step(p: dict, carry: tuple, x: jax.Array) -> tuple:
 
 
 class Recurrent(nn.Module):
-  """Runs one cell over `[batch, time, features]`; returns every step's h, `[batch, time, hidden]`."""
+  """Runs one cell over `[batch, time, features]`; returns every step's h, `[batch, time, hidden]`.
+
+  mask `[batch, time]` (True at real steps): at a masked step the carry passes through
+  unchanged, state_t = mask_t ? step(state_{t-1}, x_t) : state_{t-1}, in either direction.
+  """
   cell: str
   hidden_size: int
   reverse: bool = False
 
   @nn.compact
-  def __call__(self, xs: jax.Array) -> jax.Array:
+  def __call__(self, xs: jax.Array, mask: jax.Array | None = None) -> jax.Array:
     features, hidden = xs.shape[-1], self.hidden_size
     gates = {"lstm": 4, "gru": 3}[self.cell]
     init_w, zeros = nn.initializers.lecun_normal(), nn.initializers.zeros
@@ -70,18 +75,23 @@ class Recurrent(nn.Module):
       step = gru_step
       carry = (jnp.zeros((xs.shape[0], hidden), xs.dtype),)
 
-    def scan_step(carry, x):
-      carry = step(p, carry, x)
+    def scan_step(carry, inputs):
+      x, real = inputs                     # real: None without a mask
+      new = step(p, carry, x)
+      carry = new if real is None else tuple(jnp.where(real[:, None], a, b)
+                                             for a, b in zip(new, carry))
       return carry, carry[-1]  # the last carry entry is h
 
-    _, hs = jax.lax.scan(scan_step, carry, jnp.swapaxes(xs, 0, 1), reverse=self.reverse)
+    time_major = lambda a: None if a is None else jnp.swapaxes(a, 0, 1)
+    _, hs = jax.lax.scan(scan_step, carry, (time_major(xs), time_major(mask)), reverse=self.reverse)
     return jnp.swapaxes(hs, 0, 1)
 
 
 class RNNClassifier(nn.Module):
   """(Bi)directional LSTM/GRU, then Dense(num_classes) on the last step's h or on all steps' h.
 
-  readout='last': the forward direction's final h (and the backward direction's h at step 0).
+  readout='last': the forward direction's final h (and the backward direction's h at step 0);
+  with tokens, pads (id 0) are skipped, so that is the state after the last real token.
   readout='all': every step's h flattened, as in the MNIST-1D paper's GRU (bidirectional,
   hidden 6).
   """
@@ -101,13 +111,15 @@ class RNNClassifier(nn.Module):
 
   @nn.compact
   def __call__(self, x: jax.Array) -> jax.Array:
+    mask = None
     if jnp.issubdtype(x.dtype, jnp.integer):
-      xs = nn.Embed(self.vocab_size, self.embed_dim, name="embed")(x)
+      xs, mask = nn.Embed(self.vocab_size, self.embed_dim, name="embed")(x), x != 0
     else:
       xs = x.reshape(x.shape[0], x.shape[1], -1)  # images: rows are steps
-    directions = [Recurrent(self.cell, self.hidden_size, name="forward")(xs)]
+    directions = [Recurrent(self.cell, self.hidden_size, name="forward")(xs, mask)]
     if self.bidirectional:
-      directions.append(Recurrent(self.cell, self.hidden_size, reverse=True, name="backward")(xs))
+      directions.append(
+          Recurrent(self.cell, self.hidden_size, reverse=True, name="backward")(xs, mask))
     if self.readout == "last":
       features = jnp.concatenate([directions[0][:, -1]] + [d[:, 0] for d in directions[1:]], -1)
     else:

@@ -192,9 +192,8 @@ def _judge_metrics(config, task, judge: frechet.Judge):
   if judge.name != config.get("judge", ""):
     raise ConfigError(f"the judge passed in is {judge.name!r} but config.judge="
                       f"{config.get('judge', '')!r}; pass the judge the config names")
-  if judge.dataset != config.dataset:
-    raise ConfigError(f"config.judge={judge.name!r} is trained on {judge.dataset!r}, not on "
-                      f"{config.dataset!r}; pick a judge config for the same dataset")
+  frechet.check_judge_data(judge.name, judge.dataset, judge.split_seed, config.dataset,
+                           config.get("split_seed", 0))
   if task.sample is None:
     raise ConfigError(f"config.task={config.task!r} draws no samples to judge; use "
                       "--config.judge=''")
