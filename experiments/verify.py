@@ -70,8 +70,19 @@ def _keyed(metric: str):
                          for row, by_seed in record[metric].items()}
 
 
+def _sweep(record: dict) -> Rows:
+  """Row '<config> [<point>]' (sweep_lr), seed = the run's seed."""
+  rows: Rows = {}
+  for row in record["rows"]:
+    for name, run in row["runs"].items():
+      point = name.rsplit(",seed=", 1)[0]
+      rows.setdefault(f"{row['name']} [{point}]", {})[str(run["seed"])] = _numbers(
+          row["per_seed"][name])
+  return rows
+
+
 SHAPES = {"ngjordan": _ngjordan, "m1": _m1, "m2": _keyed("test_error"),
-          "augment": _keyed("test_accuracy")}   # every other table: the trained tables' rows
+          "augment": _keyed("test_accuracy"), "sweep_lr": _sweep}   # every other table: the trained tables' rows
 
 
 def table_name(path: str, record: dict) -> str:

@@ -98,8 +98,8 @@ def test_mixed_table_headline_metrics_closed_form_and_m2_rows_and_set(tmp_path, 
                            sets=reproduce.parse_sets(["num_steps=10"]))
   lines = table.strip().splitlines()
   assert lines[0] == "| config | model | dataset | seeds | metric | mean ± std | wall s | reference |"
-  assert lines[2].startswith("| gnb_iris | gnb | iris | 2 | test acc % |")
-  assert lines[4].startswith("| m2_digits | mlp | digits | 2 | test acc % |")
+  assert lines[2].startswith("| gnb_iris | gnb | iris | 2 splits | test acc % |")
+  assert lines[4].startswith("| m2_digits | mlp | digits | 2 inits | test acc % |")
   assert (tmp_path / "logreg_iris-seeds-0-1-num_steps-10" / "results.json").exists()
   stored = json.loads((tmp_path / "logreg_iris-seeds-0-1-num_steps-10" / "results.json").read_text())
   assert stored["config"]["num_steps"] == 10
@@ -113,7 +113,7 @@ def test_mixed_table_headline_metrics_closed_form_and_m2_rows_and_set(tmp_path, 
 
 @pytest.mark.parametrize("args, message", [
     ([], "error: pass --table, one of: core, mnist1d, generative, summary, ngjordan, m1, m2, "
-         "augment, all (e.g. --table=summary --out=runs/summary)"),
+         "augment, likelihood, sweep_lr, all (e.g. --table=summary --out=runs/summary)"),
     (["--table=nope"], "error: flag --table=nope: value should be one of <core|mnist1d|"),
     (["--table=core", "--seeds=1,x"], "error: config.seeds='1,x' must be distinct non-negative"),
     (["--table=all", "--set=num_steps=10"], "error: --set does not apply to table 'ngjordan'"),
