@@ -1,7 +1,8 @@
 """One command per results table (experiments/tables); every table is reproducible seed by seed.
 
   python -m experiments.reproduce --table=summary --out=runs/summary   # the README's main job
-  python -m experiments.reproduce --table=core|mnist1d|generative|ngjordan|m1|m2|augment --out=results
+  python -m experiments.reproduce --table=core|mnist1d|generative|ngjordan|m1|m2|augment|likelihood|sweep_lr \
+      --out=results
   python -m experiments.reproduce --table=all --out=results           # every table in turn
   python -m experiments.reproduce --table=core --out=runs/core --seeds=3   # seed 3 alone
 
