@@ -7,7 +7,7 @@ workdirs <row>-seeds-3 with seed 3's numbers of the full run.
 
 from __future__ import annotations
 
-from experiments.tables import augment, ngjordan, semisupervised, sweep_lr, trained
+from experiments.tables import augment, likelihood, ngjordan, semisupervised, sweep_lr, trained
 from experiments.tables.spec import Table, suffix
 from experiments.tables.trained import ClosedFormRow, Row
 from experiments.tables.writers import write
@@ -81,6 +81,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     semisupervised.M1,
     semisupervised.M2,
     augment.TABLE,
+    likelihood.TABLE,
     sweep_lr.TABLE,
 )}
 

@@ -9,6 +9,7 @@ from genvdisc.errors import ConfigError
 from genvdisc.tasks.autoregressive import autoregressive_from_config
 from genvdisc.tasks.base import Task
 from genvdisc.tasks.classification import classification_from_config
+from genvdisc.tasks.diffusion import ddpm_from_config
 from genvdisc.tasks.gan import gan_from_config
 from genvdisc.tasks.m2 import m2_from_config
 from genvdisc.tasks.vae import vae_from_config
@@ -22,6 +23,7 @@ TASKS: dict[str, Callable[[Any, Dataset], Task]] = {
     "vaegan": vaegan_from_config,
     "m2": m2_from_config,
     "autoregressive": autoregressive_from_config,
+    "ddpm": ddpm_from_config,
 }
 
 

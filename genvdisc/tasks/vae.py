@@ -1,10 +1,13 @@
-"""VAE / beta-VAE (Kingma & Welling 2014) and IWAE (Burda et al. 2015) on images.
+"""VAE / beta-VAE (Kingma & Welling 2014) and IWAE (Burda et al. 2015) on images, optionally
+class-conditional (a CVAE: q(z|x,y), p(x|y,z), Sohn et al. 2015).
 
-The step key an `update` receives is split into named uses (binarisation, z samples), so every
-step is a pure function of the state and the data.
+The step key an `update` receives is split into named uses (binarisation or dequantisation, z
+samples), so every step is a pure function of the state and the data.
 """
 
 from __future__ import annotations
+
+import math
 
 import jax
 import jax.numpy as jnp
@@ -19,12 +22,20 @@ from genvdisc.tasks.shared import require
 
 def vae_from_config(config, dataset: Dataset) -> Task:
   """VAE trained on the ELBO (averaged over `train_samples` z) or, for config.task == 'iwae', on
-  the IWAE bound with k = `train_samples`. Metrics: test/train `elbo` (beta = 1, one z, nats),
-  `kl`, and `nll` = -(importance-weighted log p(x)) with `iw_samples` samples, in nats.
-  log_prob: that importance-weighted estimate (a lower bound in expectation)."""
+  the IWAE bound with k = `train_samples`, of the data `shared.Likelihood` observes (binarised,
+  dequantised or as they are). Metrics: test/train `elbo` (beta = 1, one z, nats), `kl`, and
+  `nll` = -(importance-weighted log p(x)) with `iw_samples` samples, in nats; with a likelihood
+  of discrete data (every one but a plain Gaussian density) also `bits_per_dim` = nll / (D ln 2).
+  log_prob: that importance-weighted estimate (a lower bound in expectation).
+
+  config.conditional: the encoder sees [x, onehot(y)] and the decoder [z, onehot(y)]
+  (`shared.with_label`); the metrics are then of log p(x|y) with each example's label.
+  log_prob(params, x, key, labels) is the importance-weighted log p(x|y); without labels, log p(x)
+  = log (1/K) sum_y p^(x|y) (uniform p(y), one estimate per class). sample(params, key, n,
+  labels) decodes z ~ N(0, I) given y (without labels, y ~ U{0..K-1}); no encode.
+  """
   shared.check_images(config, dataset)
   likelihood = shared.Likelihood.from_config(config, dataset)
-  observe = shared.binarizer(config)
   nets = shared.networks(config, likelihood.output_shape(dataset.example_shape), encoder=True)
   require(config.beta > 0, "beta", config.beta, "a value > 0, e.g. 1.0")
   require(config.train_samples >= 1, "train_samples", config.train_samples, "an integer >= 1")
@@ -35,76 +46,111 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   eval_splits = tuple(config.eval_splits.split(","))
   require(eval_splits in (("train", "test"), ("test",)), "eval_splits", config.eval_splits,
           "'train,test' or 'test'")
+  conditional = config.get("conditional", False)
+  require(not conditional or dataset.y_train is not None, "conditional", conditional,
+          f"False: dataset {dataset.name!r} has no training labels here")
   iwae = config.task == "iwae"
+  require(not iwae or config.beta == 1.0, "beta", config.beta,
+          "1.0 with config.task='iwae' (the IWAE bound has no KL weight; task='vae' takes beta)")
   encoder, decoder, latent = nets.encoder, nets.decoder, config.latent_dim
+  num_classes, num_dims = dataset.num_classes, math.prod(dataset.example_shape)
   optimizer = optim.from_config(config)
+
+  def condition(a, y):
+    """The network input: a itself, or [flatten(a), onehot(y)] given labels y."""
+    return a if y is None else shared.with_label(a, y, num_classes)
+
+  def labels_of(batch):
+    return batch["y"] if conditional else None
 
   def init(key, x_example):
     k_enc, k_dec = jax.random.split(key)
-    params = {"encoder": encoder.init(k_enc, x_example),
-              "decoder": decoder.init(k_dec, jnp.zeros((1, latent)))}
+    y = jnp.zeros(x_example.shape[:1], jnp.int32) if conditional else None
+    params = {"encoder": encoder.init(k_enc, condition(x_example, y)),
+              "decoder": decoder.init(k_dec, condition(jnp.zeros((1, latent)), y))}
     return params, optimizer.init(params)
 
-  def decode_log_prob(params, z, x):
-    """log p(x|z) for z [k, B, L] -> [k, B]."""
+  def encode_q(params, x, y):
+    """(mean, logvar) of q(z|x[, y])."""
+    return encoder.apply(params["encoder"], condition(x, y))
+
+  def decode(params, z, y):
+    return decoder.apply(params["decoder"], condition(z, y))
+
+  def decode_log_prob(params, z, x, y):
+    """log p(x|z[, y]) for z [k, B, L] -> [k, B]."""
     k, b = z.shape[:2]
-    outputs = decoder.apply(params["decoder"], z.reshape(k * b, latent))
+    outputs = decode(params, z.reshape(k * b, latent), None if y is None else jnp.tile(y, k))
     return likelihood.log_prob(outputs, jnp.tile(x, (k,) + (1,) * (x.ndim - 1))).reshape(k, b)
 
-  def log_weights(params, x, mean, logvar, key, k):
-    """log p(x, z) - log q(z|x) for k samples z ~ q(z|x): [k, B]."""
+  def log_weights(params, x, y, mean, logvar, key, k):
+    """log p(x, z[|y]) - log q(z|x[, y]) for k samples z ~ q: [k, B]."""
     z = shared.reparameterize(mean, logvar, key, k)
-    return (decode_log_prob(params, z, x) + shared.standard_normal_log_density(z)
+    return (decode_log_prob(params, z, x, y) + shared.standard_normal_log_density(z)
             - shared.diagonal_normal_log_density(z, mean, logvar))
 
-  def loss_fn(params, x, key, beta):
-    mean, logvar = encoder.apply(params["encoder"], x)
+  def loss_fn(params, x, y, key, beta):
+    mean, logvar = encode_q(params, x, y)
     kl = objectives.gaussian_kl_to_standard(mean, logvar)
     if iwae:
       bound = objectives.importance_weighted_bound(
-          log_weights(params, x, mean, logvar, key, config.train_samples))
+          log_weights(params, x, y, mean, logvar, key, config.train_samples))
     else:
       z = shared.reparameterize(mean, logvar, key, config.train_samples)
-      bound = objectives.elbo(decode_log_prob(params, z, x).mean(0), kl, beta)
+      bound = objectives.elbo(decode_log_prob(params, z, x, y).mean(0), kl, beta)
     loss = -jnp.mean(bound)
     return loss, {"loss": loss, "kl": jnp.mean(kl)}
 
   def update(params, opt_state, batch, key, hparams):
-    k_bin, k_z = jax.random.split(key)
-    grads, metrics = jax.grad(loss_fn, has_aux=True)(params, observe(batch["x"], k_bin), k_z,
-                                                     hparams["beta"])
+    k_observe, k_z = jax.random.split(key)
+    grads, metrics = jax.grad(loss_fn, has_aux=True)(
+        params, likelihood.observe(batch["x"], k_observe), labels_of(batch), k_z, hparams["beta"])
     return *optim.apply_gradients(params, opt_state, grads, optimizer, hparams), metrics
 
-  def iw_log_likelihood(params, x, mean, logvar, key):
+  def iw_log_likelihood(params, x, y, key):
+    """Importance-weighted log p(x[|y]) of observed x with `iw_samples` samples: [B]."""
+    mean, logvar = encode_q(params, x, y)
     return importance_weighted_log_likelihood(
-        lambda k, c: log_weights(params, x, mean, logvar, k, c), key, config.iw_samples,
+        lambda k, c: log_weights(params, x, y, mean, logvar, k, c), key, config.iw_samples,
         config.iw_chunk)
 
   def eval_metrics(params, batch, key):
-    k_bin, k_z, k_iw = jax.random.split(key, 3)
-    x = observe(batch["x"], k_bin)
-    mean, logvar = encoder.apply(params["encoder"], x)
+    k_observe, k_z, k_iw = jax.random.split(key, 3)
+    x, y = likelihood.observe(batch["x"], k_observe), labels_of(batch)
+    mean, logvar = encode_q(params, x, y)
     kl = objectives.gaussian_kl_to_standard(mean, logvar)
     z = shared.reparameterize(mean, logvar, k_z, 1)
-    log_px = iw_log_likelihood(params, x, mean, logvar, k_iw)
-    return {"elbo": objectives.elbo(decode_log_prob(params, z, x)[0], kl), "kl": kl,
-            "nll": -log_px}
+    nll = -iw_log_likelihood(params, x, y, k_iw)
+    metrics = {"elbo": objectives.elbo(decode_log_prob(params, z, x, y)[0], kl), "kl": kl,
+               "nll": nll}
+    if likelihood.discrete:
+      metrics["bits_per_dim"] = objectives.bits_per_dim(nll, num_dims)
+    return metrics
 
-  def log_prob(params, x, key):
-    mean, logvar = encoder.apply(params["encoder"], x)
-    return iw_log_likelihood(params, x, mean, logvar, key)
+  def log_prob(params, x, key, labels=None):
+    k_observe, k_iw = jax.random.split(key)
+    x = likelihood.observe(x, k_observe)
+    if not conditional or labels is not None:
+      return iw_log_likelihood(params, x, labels if conditional else None, k_iw)
+    every_class = jnp.arange(num_classes)[:, None] + jnp.zeros(x.shape[:1], jnp.int32)
+    per_class = jax.vmap(lambda y, k: iw_log_likelihood(params, x, y, k))(
+        every_class, jax.random.split(k_iw, num_classes))                        # [K, B]
+    return jax.nn.logsumexp(per_class, axis=0) - math.log(num_classes)
 
   def sample(params, key, n, labels=None):
-    del labels  # unconditional
+    if conditional and labels is None:
+      key, k_y = jax.random.split(key)
+      labels = jax.random.randint(k_y, (n,), 0, num_classes)
     z = jax.random.normal(key, (n, latent))
-    return likelihood.mean(decoder.apply(params["decoder"], z))
+    return likelihood.mean(decode(params, z, labels if conditional else None))
 
   def encode(params, x):
-    return encoder.apply(params["encoder"], x)[0]
+    return encode_q(params, x, None)[0]
 
   def reconstruct(params, x):
-    return likelihood.mean(decoder.apply(params["decoder"], encode(params, x)))
+    return likelihood.mean(decode(params, encode(params, x), None))
 
   return Task(init=init, update=update, eval_metrics=eval_metrics, uses_conv=nets.uses_conv,
-              images=shared.image_grids(config, sample, reconstruct), eval_splits=eval_splits,
-              sample=sample, encode=encode, log_prob=log_prob)
+              images=shared.image_grids(config, sample, None if conditional else reconstruct),
+              eval_splits=eval_splits, sample=sample, log_prob=log_prob,
+              encode=None if conditional else encode)

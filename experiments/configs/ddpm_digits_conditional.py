@@ -1,0 +1,18 @@
+"""Class-conditional DDPM on sklearn digits: ddpm_digits with eps_theta(x_t, t, y), the label's
+embedding added to the time embedding; nll is the bound on -log P(x | y) with the true label
+(nats per image). Samples (for the classifier-FID) draw y uniformly from the 10 classes.
+
+  python -m experiments.main --config=experiments/configs/ddpm_digits_conditional.py \
+      --workdir=runs/ddpm_digits_conditional
+
+Expected: MEASURED_PLACEHOLDER
+"""
+
+from experiments.configs import ddpm_digits
+
+
+def get_config():
+  config = ddpm_digits.get_config()
+  config.name = "ddpm_digits_conditional"
+  config.conditional = True
+  return config
