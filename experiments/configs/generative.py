@@ -9,8 +9,12 @@ def get_config():
   config.model = "mlp"                 # key of genvdisc.models.GENERATIVE_MODELS: mlp | dcgan
   config.model_kwargs.hidden_sizes = (200, 200)  # mlp: encoder/discriminator widths; decoder mirrored
   config.latent_dim = 16               # size of z
-  config.likelihood = "bernoulli"      # vae/iwae decoder p(x|z): bernoulli | gaussian
-  config.binarize = "dynamic"          # bernoulli: x ~ Bernoulli(pixels) at every use (Burda et al.) | none
+  config.likelihood = "bernoulli"      # vae/iwae/m2 decoder p(x|z): bernoulli | gaussian | categorical (levels logits
+                                       # per value) | discretized_logistic (Salimans et al.); genvdisc.tasks.shared.Likelihood
+  config.binarize = "dynamic"          # bernoulli: x ~ Bernoulli(pixels) at every use (Burda et al.) | none (binary data only)
+  config.dequantize = "none"           # gaussian: 'uniform' adds (u - 1/2)/(levels - 1) at every use; the NLL then bounds the discrete NLL
+  config.levels = 17                   # pixel values k/(levels - 1) of a categorical, discretized_logistic or dequantised likelihood
+  config.conditional = False           # vae/iwae/ddpm/autoregressive: model p(x|y) given the label (needs a labelled dataset)
   config.beta = 1.0                    # vae/vaegan: weight of KL(q(z|x) || N(0, I)); 1 = the ELBO
   config.train_samples = 1             # vae: ELBO averaged over k z's; iwae: k of the IWAE bound
   config.iw_samples = 5000             # importance samples per example of the NLL estimate (Burda et al.: 5000)

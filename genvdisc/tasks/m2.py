@@ -30,7 +30,7 @@ def m2_from_config(config, dataset: Dataset) -> Task:
   sample(params, key, n, labels): E[x|y,z], z ~ N(0, I). log_prob: -U(x), a lower bound.
   """
   likelihood = shared.Likelihood.from_config(config, dataset)
-  observe = shared.binarizer(config)
+  observe = likelihood.observe
   nets = shared.networks(config, likelihood.output_shape(dataset.example_shape), encoder=True)
   num_labels = config.num_labels
   subsets.check_num_labels(dataset.y_train, dataset.num_classes, num_labels)
@@ -43,8 +43,7 @@ def m2_from_config(config, dataset: Dataset) -> Task:
   encoder, decoder = nets.encoder, nets.decoder
   classifier = get_model("mlp", num_classes, hidden_sizes=tuple(config.classifier_hidden_sizes))
   optimizer = optim.from_config(config)
-  with_label = lambda a, y: jnp.concatenate(
-      [a.reshape(a.shape[0], -1), jax.nn.one_hot(y, num_classes, dtype=a.dtype)], axis=-1)
+  with_label = lambda a, y: shared.with_label(a, y, num_classes)
   class_logits = lambda params, x: classifier.apply(params["classifier"], x)
 
   def init(key, x_example):

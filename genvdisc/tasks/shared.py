@@ -179,12 +179,6 @@ class Likelihood:
     return jnp.exp(self.level_log_probs(outputs)) @ jnp.linspace(0.0, 1.0, self.levels)
 
 
-def binarizer(config):
-  """observe(x, key) of M2: `binarize` with a Bernoulli likelihood and dynamic binarisation, else x."""
-  dynamic = _dynamic_binarization(config)
-  return lambda x, key: binarize(x, key) if dynamic else x
-
-
 def with_label(a: jax.Array, y: jax.Array, num_classes: int) -> jax.Array:
   """[flatten(a), onehot(y)]: an input [B, ...] conditioned on labels y [B] of K classes."""
   return jnp.concatenate([a.reshape(a.shape[0], -1), jax.nn.one_hot(y, num_classes, dtype=a.dtype)],
