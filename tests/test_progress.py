@@ -1,6 +1,7 @@
 """Progress lines: compile time, steady-state steps/s and ETA, evaluations, loss warnings."""
 
 import json
+import re
 
 import ml_collections
 import numpy as np
@@ -115,7 +116,10 @@ def test_a_run_prints_compile_lines_and_a_final_line_below_log_every(tmp_path):
   lines = []
   run.train_and_evaluate(config, str(tmp_path), log=lines.append)
   assert lines[0].startswith("[logreg_iris] compiling the training step (first chunk: 10 steps")
-  assert lines[1].startswith("[logreg_iris] compiled in ")
+  assert re.match(r"\[logreg_iris\] XLA memory estimate of one 10-step chunk, per device: "
+                  r"[0-9.]+ MiB \(arguments [0-9.]+, temporaries [0-9.]+\) for seed_group=2; "
+                  r"device memory \d+ MiB$", lines[1]), lines[1]
+  assert lines[2].startswith("[logreg_iris] compiled in ")
   final = [line for line in lines if "step 20/20 (100%)" in line]
   assert len(final) == 1 and "steps/s" in final[0] and "ETA" in final[0]
   assert lines[-2].startswith("[logreg_iris] evaluating 2 seeds in 1 group: train split")

@@ -214,7 +214,7 @@ def _check_divergence(experiment: Experiment, states: list) -> None:
   for g, slot, run in experiment.run_slots():
     if diverged_at[g][slot] >= 0:
       raise DivergenceError(
-          f"run {run.name} diverged (NaN/Inf) at step {diverged_at[g][slot]}; lower "
+          f"{'run' if run.point else 'seed'} {run.name} diverged (NaN/Inf) at step {diverged_at[g][slot]}; lower "
           "config.learning_rate, or set --config.halt_on_divergence=False to freeze it")
 
 
