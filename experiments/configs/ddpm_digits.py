@@ -1,17 +1,24 @@
 """DDPM (Ho et al. 2020) on sklearn digits: the 64 pixels at their 17 levels k/16, mapped to
-[-1, 1]; T = 1000, linear betas 1e-4..0.02, reverse variance beta-tilde_t; eps-network an MLP
+[-1, 1]; T = 1000, cosine schedule (Nichol & Dhariwal), reverse variance beta-tilde_t; an MLP
 (width 256, 2 residual blocks, sinusoidal time embedding) giving logits over each pixel's 17
-levels, combined with q(x_t|x_0) into E[x_0|x_t] (`parameterization='levels'`); L_simple, Adam 2e-3 with cosine decay, batch 64, 5000
-steps. Samples are judged by mlp_digits (seed 0, trained once into <workdir>/judges/mlp_digits):
-classifier-FID of 1000 samples vs the 450 test images.
+levels, combined with q(x_t|x_0) into E[x_0|x_t] and so eps_theta (`parameterization='levels'`,
+models/denoiser.py); L_simple, Adam 2e-3 with cosine decay, batch 64, 5000 steps. Samples are
+judged by mlp_digits (seed 0, trained once into <workdir>/judges/mlp_digits): classifier-FID of
+1000 samples vs the 450 test images.
 
   python -m experiments.main --config=experiments/configs/ddpm_digits.py --workdir=runs/ddpm_digits
 
-Units: nats per 8x8 image; `nll` is the full variational bound L_vlb (all 1000 terms), an upper
-bound on the exact discrete NLL; bits/dim = nll / (64 ln 2). A uniform model over the 17 levels
-gives 64 ln 17 = 181.3 nats (4.09 bits/dim).
+Units: nats per 8x8 image; `nll` is the full variational bound L_vlb (all 1000 terms, one x_t
+each), an upper bound on the exact discrete NLL; bits/dim = nll / (64 ln 2). A uniform model
+over the 17 levels gives 64 ln 17 = 181.3 nats (4.09 bits/dim).
 
-Expected: MEASURED_PLACEHOLDER
+Expected (seeds 0-4, 2-core CPU shared with other jobs at load 2-4, jax 0.10.2; 7 min 23 s for
+the command, 431 s for the run: 5000 steps at 135 seed-steps/s, then 228 s of evaluation, the
+1000-step bound of 450 test images and 5 x 1000 ancestral samples for the classifier-FID):
+  test nll 90.99 ± 0.23 nats (2.051 ± 0.005 bits/dim); per seed 91.16, 90.79, 90.75, 91.27, 91.00.
+  classifier-FID 1.19 ± 0.21 (1.10, 1.14, 1.54, 1.18, 1.00), classifier-IS 9.29 ± 0.05 (real
+  data: 1.05 and 9.9; gan_digits: 12.8 ± 1.5 and 7.8). Test L_simple 9.64 ± 0.16.
+  With --config.noise_schedule=linear: 93.87 ± 0.20 nats, classifier-FID 1.73 ± 0.18.
 """
 
 import ml_collections
@@ -28,7 +35,7 @@ def get_config():
   config.model_kwargs = ml_collections.ConfigDict(
       {"width": 256, "num_blocks": 2, "embedding_dim": 64, "head_rank": 64})
   config.diffusion_steps = 1000      # ddpm: T, the number of noising steps
-  config.noise_schedule = "linear"   # ddpm: betas, linear (Ho et al., ends scaled by 1000/T) | cosine (Nichol & Dhariwal)
+  config.noise_schedule = "cosine"   # ddpm: betas, linear (Ho et al., ends scaled by 1000/T) | cosine (Nichol & Dhariwal)
   config.reverse_variance = "beta_tilde"  # ddpm: sigma_t^2 of p(x_{t-1}|x_t), beta | beta_tilde (posterior variance)
   config.parameterization = "levels"  # ddpm: eps (the network gives eps_theta, Ho et al.) | levels
                                       # (logits over each value's levels -> E[x_0|x_t] -> eps_theta)
