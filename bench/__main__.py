@@ -12,7 +12,7 @@ import time
 
 from absl import app, flags
 
-from bench import compare, flops, report, seeds, sklearn_compare, suites, sweep
+from bench import compare, flops, generative, report, seeds, sklearn_compare, suites, sweep
 
 FLAGS = flags.FLAGS
 flags.DEFINE_enum("suite", "cpu", list(suites.SUITES), "Which suite (and BENCHMARKS.md block).")
@@ -33,7 +33,8 @@ def modules(suite) -> list:
   """The bench modules whose sections make up `suite`."""
   if isinstance(suite, suites.SweepSuite):
     return [sweep]
-  return [seeds, compare, flops] + [sklearn_compare] * bool(suite.sklearn_seeds)
+  return ([seeds, compare, flops] + [sklearn_compare] * bool(suite.sklearn_seeds)
+          + [generative] * bool(suite.sample_images))
 
 
 def main(argv):

@@ -32,6 +32,10 @@ class Stat:
     """`work` / seconds: a time Stat turned into a rate (min and max swap)."""
     return Stat(work / self.median, work / self.high, work / self.low)
 
+  def times(self, factor: float) -> "Stat":
+    """Every value multiplied by `factor` > 0 (seconds per n items -> seconds per m: m / n)."""
+    return Stat(self.median * factor, self.low * factor, self.high * factor)
+
   def __str__(self) -> str:
     return f"{fmt(self.median)} [{fmt(self.low)}–{fmt(self.high)}]"
 

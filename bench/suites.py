@@ -29,6 +29,11 @@ class Suite:
   flops_steps: int                     # steps per timed repeat there
   matmul_size: int                     # n of the n x n float32 matmul that measures the peak
   chunk: int = -1                      # config.chunk_steps (-1: the engine's per-backend default)
+  sample_images: dict = dataclasses.field(default_factory=dict)  # config of the generative
+                                       # section -> images per timed `task.sample` call ({}: none)
+  generative_seeds: int = 5            # seeds vmapped in its training figure (the tables' 5)
+  generative_steps: int = 20           # training steps per timed repeat there
+  sample_repeats: int = 1              # timed repeats of a sampling call (after a warm-up call)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,7 +63,8 @@ SUITES = {
         seed_steps={"logreg_digits": 200, "svm_digits": 200, "mlp_mnist1d": 100,
                     "cnn_mnist1d": 50, "vae_digits": 100},
         compare_configs=_COMPARE_CONFIGS, compare_seeds=16, compare_steps=300, sklearn_seeds=(1, 32), torch=True,
-        flops_configs=_FLOPS_CONFIGS, flops_seeds=(1, 16), flops_steps=20, matmul_size=2048),
+        flops_configs=_FLOPS_CONFIGS, flops_seeds=(1, 16), flops_steps=20, matmul_size=2048,
+        sample_images={"ddpm_digits": 100, "ar_digits": 1000}),
     "gpu": Suite(
         name="gpu", repeats=5, seed_configs=_SEED_CONFIGS, seed_counts=(1, 8, 32, 64, 256),
         sequential_max=32,
@@ -82,4 +88,6 @@ def quick(suite: Suite | SweepSuite) -> Suite | SweepSuite:
       suite, repeats=2, seed_configs=("mlp_mnist1d",), seed_counts=(1, 2), sequential_max=2,
       seed_steps={"mlp_mnist1d": 4}, compare_configs=("mlp_mnist1d",), compare_seeds=2,
       compare_steps=4, sklearn_seeds=(2,) * bool(suite.sklearn_seeds),
-      flops_configs=("mlp_mnist1d",), flops_seeds=(1,), flops_steps=4, matmul_size=128, chunk=2)
+      flops_configs=("mlp_mnist1d",), flops_seeds=(1,), flops_steps=4, matmul_size=128, chunk=2,
+      sample_images={name: 2 for name in suite.sample_images}, generative_seeds=2,
+      generative_steps=2)

@@ -13,6 +13,7 @@ from experiments.configs import get_config
 from genvdisc.errors import ConfigError
 from genvdisc.evaluate import judge as judge_lib
 from genvdisc.evaluate.frechet import Judge, check_judge_data
+from genvdisc.train import sweep
 
 JUDGES_DIR = "judges"
 
@@ -28,7 +29,10 @@ def load_judge(name: str, dataset: str, directory: str, log=print, split_seed: i
 
 
 def judge_for(config, directory: str, log=print) -> Judge | None:
-  """The judge `config.judge` names (None when it names none), under `directory`."""
+  """The judge `config.judge` names (None when it names none), under `directory`. `config` is
+  checked first (`train.sweep.check`), so its bad input fails before the judge trains."""
   name = config.get("judge", "")
-  return (load_judge(name, config.dataset, directory, log, config.get("split_seed", 0)) if name
-          else None)
+  if not name:
+    return None
+  sweep.check(config)
+  return load_judge(name, config.dataset, directory, log, config.get("split_seed", 0))

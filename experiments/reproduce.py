@@ -3,6 +3,7 @@
   python -m experiments.reproduce --table=summary --out=runs/summary   # the README's main job
   python -m experiments.reproduce --table=core|mnist1d|generative|ngjordan|m1|m2|augment|likelihood|sweep_lr \
       --out=results
+  python -m experiments.reproduce --table=genclf_digits|genclf_mnist1d|features|pretrain --out=results
   python -m experiments.reproduce --table=all --out=results           # every table in turn
   python -m experiments.reproduce --table=core --out=runs/core --seeds=3   # seed 3 alone
 

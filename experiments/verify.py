@@ -49,7 +49,8 @@ def _trained(record: dict) -> Rows:
 
 
 def _ngjordan(record: dict) -> Rows:
-  """Row '<dataset>/<classifier>', metric 'm=<size>' (test error), seed = split seed."""
+  """Row '<dataset>/<classifier>' (features: '<dataset> <features>/<classifier>'), metric
+  'm=<size>' (test error), seed = split seed."""
   return {f"{ds}/{c}": {str(seed): {f"m={m}": e for m, e in zip(r["sizes"], errors)}
                         for seed, errors in zip(r["split_seeds"], per_split)}
           for ds, r in record["curves"].items() for c, per_split in r["errors"].items()}
@@ -81,8 +82,16 @@ def _sweep(record: dict) -> Rows:
   return rows
 
 
+def _genclf(record: dict) -> Rows:
+  """Row '<row> <size>' (genclf_<dataset>: 'ddpm_digits_conditional m=5', '... all')."""
+  return {f"{name} {'all' if m == '0' else f'm={m}'}": {s: _numbers(v) for s, v in per_seed.items()}
+          for r in record["datasets"].values() for name, row in r["rows"].items()
+          for m, per_seed in row["per_size"].items()}
+
+
 SHAPES = {"ngjordan": _ngjordan, "m1": _m1, "m2": _keyed("test_error"),
-          "augment": _keyed("test_accuracy"), "sweep_lr": _sweep}   # every other table: the trained tables' rows
+          "augment": _keyed("test_accuracy"), "sweep_lr": _sweep, "genclf_digits": _genclf,
+          "genclf_mnist1d": _genclf, "features": _ngjordan}   # every other table: the trained tables' rows
 
 
 def table_name(path: str, record: dict) -> str:

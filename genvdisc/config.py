@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from genvdisc import data as data_lib
 from genvdisc.errors import ConfigError
 from genvdisc.optim import OPTIMIZERS, SCHEDULES
@@ -19,6 +21,10 @@ REQUIRED = ("name", "task", "model", "model_kwargs", "dataset", "optimizer", "le
 
 # Fields that control how a run proceeds, not what it computes: a workdir accepts changes to them.
 RUN_CONTROL_FIELDS = ("allow_fresh_start", "halt_on_divergence", "log_every")
+# Fields added to the defaults after runs were stored, with the value that reproduces those runs:
+# a stored config without one matches a config holding that value.
+ADDED_FIELDS = {"labels_per_class": 0, "robustness": False, "classify_samples": 100,
+                "classify_timesteps": 50, "dequantize": "none"}
 
 
 def parse_seeds(seeds) -> tuple[int, ...]:
@@ -87,10 +93,19 @@ def check_chunking(config, chunk_steps: int) -> None:
 
 
 def check_fits_dataset(config, dataset: data_lib.Dataset) -> None:
-  """Sizes against the training split."""
+  """Sizes against the training split, and config.labels_per_class against its classes."""
   if config.batch_size > dataset.num_train:
     raise ConfigError(f"config.batch_size={config.batch_size} exceeds the {dataset.num_train} "
                       f"training examples of {dataset.name!r}; use --config.batch_size<={dataset.num_train}")
+  per_class = config.get("labels_per_class", 0)
+  if per_class:
+    if dataset.y_train is None or not isinstance(dataset.x_train, np.ndarray):
+      raise ConfigError(f"config.labels_per_class={per_class} needs a labelled training split on "
+                        "the device (--config.input=device); use 0")
+    fewest = int(np.bincount(dataset.y_train, minlength=dataset.num_classes).min())
+    if not isinstance(per_class, int) or not 1 <= per_class <= fewest:
+      raise ConfigError(f"config.labels_per_class={per_class!r} is invalid; use an integer from 1 "
+                        f"to {fewest} (the smallest class of {dataset.name!r}), or 0 for all")
 
 
 def to_json_dict(config) -> dict:

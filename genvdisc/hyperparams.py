@@ -40,8 +40,9 @@ CONTINUOUS: dict[str, float] = {
 STRUCTURAL = ("batch_size", "num_steps", "latent_dim", "model", "model_kwargs.hidden_sizes",
               "model_kwargs.hidden_size", "model_kwargs.num_layers", "model_kwargs.num_heads",
               "model_kwargs.channels", "model_kwargs.d_model", "model_kwargs.mlp_dim",
-              "model_kwargs.patch_size", "model_kwargs.patch_stride", "labelled_batch_size",
-              "train_samples", "quantize_bins", "diffusion_steps")
+              "model_kwargs.patch_size", "model_kwargs.patch_stride", "model_kwargs.width",
+              "model_kwargs.num_blocks", "model_kwargs.head_rank", "model_kwargs.embedding_dim",
+              "labelled_batch_size", "train_samples", "quantize_bins", "diffusion_steps")
 STRING_FIELDS = ("model",)
 
 

@@ -6,7 +6,8 @@ from bench import report
 from tests.conftest import run_module
 
 SECTIONS = ("### Machine", "### Targets", "### Seed scaling", "### Engine vs the flax-examples style",
-            "### vs PyTorch", "### Hardware efficiency", "### vs scikit-learn")
+            "### vs PyTorch", "### Hardware efficiency", "### vs scikit-learn",
+            "### Generative tasks")
 
 
 @pytest.mark.slow

@@ -1,21 +1,35 @@
 """DDPM: the schedules, q(x_t|x_0), the posterior, the discretised decoder, the bound against a
-NumPy computation, ancestral sampling, the task (conditional, bad input) and bitwise seed reruns."""
+NumPy computation, ancestral sampling, the task (conditional, bad input) and bitwise seed reruns;
+the objectives package exporting them, the network sizes as sweep fields, captioned sample
+grids, and the generative table reusing the likelihood table's DDPM and AR runs."""
 
+import ast
 import dataclasses
+import importlib
+import inspect
 import math
+import pkgutil
 
 import jax
 import jax.numpy as jnp
+import ml_collections
 import numpy as np
 import pytest
 from jax.experimental.compilation_cache import compilation_cache as jax_cache
+from PIL import Image
 from scipy.special import ndtr
 
+from experiments import tables
+from experiments.configs import get_config
+from experiments.tables import likelihood, trained
+from genvdisc import hyperparams, objectives
 from genvdisc.data import load
 from genvdisc.errors import ConfigError
+from genvdisc.evaluate import images
 from genvdisc.objectives import diffusion
+from genvdisc.tasks import shared
 from genvdisc.tasks.diffusion import ddpm_from_config
-from genvdisc.train import run
+from genvdisc.train import run, sweep
 from tests.conftest import shrunk_config
 
 HAND_BETAS = np.array([0.05, 0.2, 0.5])
@@ -28,8 +42,9 @@ def hand_schedule(betas=HAND_BETAS) -> diffusion.Schedule:
 
 def tiny_config(name="ddpm_digits", **overrides):
   """A shrunk ddpm config: T = 4, a 16-wide one-block MLP, no judge or pictures."""
-  config = shrunk_config(name, **{**dict(diffusion_steps=4, judge="", image_grid=0, num_steps=2,
-                                         chunk_steps=1, log_every=1, checkpoint_every=2),
+  config = shrunk_config(name, **{**dict(diffusion_steps=4, classify_timesteps=2, judge="",
+                                         image_grid=0, num_steps=2, chunk_steps=1, log_every=1,
+                                         checkpoint_every=2),
                                   **overrides})
   config.model_kwargs.update(width=16, num_blocks=1, embedding_dim=8)
   return config
@@ -229,3 +244,79 @@ def test_seed_in_a_group_equals_seed_alone_bitwise(tmp_path, persistent_compilat
   assert r_alone["per_seed"]["1"] == r_together["per_seed"]["1"]
   assert r_together["per_seed"]["0"] != r_together["per_seed"]["1"]
   assert r_together["per_seed"]["1"]["test_nll"] > 0
+
+
+def public_definitions(module) -> set[str]:
+  """Names a module defines at top level (def, class, assignment), '_' ones left out."""
+  names = set()
+  for node in ast.parse(inspect.getsource(module)).body:
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+      names.add(node.name)
+    elif isinstance(node, ast.Assign):
+      names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+  return {name for name in names if not name.startswith("_")}
+
+
+def test_objectives_exports_every_public_name_of_every_module_diffusion_included():
+  modules = [importlib.import_module(f"genvdisc.objectives.{m.name}")
+             for m in pkgutil.iter_modules(objectives.__path__)]
+  defined = {name: module for module in modules for name in public_definitions(module)}
+  assert {"q_sample", "variational_bound", "ancestral_sample", "SCHEDULES"} <= set(defined)
+  assert sorted(objectives.__all__) == sorted(defined)
+  for name, module in defined.items():
+    assert getattr(objectives, name) is getattr(module, name), name
+
+
+def test_sample_grid_pngs_carry_their_caption(tmp_path):
+  grids = shared.image_grids(ml_collections.ConfigDict({"image_grid": 4}),
+                             lambda params, key, n: jnp.full((n, 8, 8, 1), 0.25),
+                             reconstruct=lambda params, x: 1.0 - x,
+                             sampling="ancestral sampling T=1000, rounded to 17 levels")
+  assert grids.captions == {
+      "samples": "4 samples, ancestral sampling T=1000, rounded to 17 levels",
+      "reconstructions": "2 test images, each followed by its reconstruction"}
+  pictures = grids(None, {"x_test": jnp.zeros((3, 8, 8, 1))}, jax.random.PRNGKey(0))
+  np.testing.assert_array_equal(pictures["reconstructions"].mean(axis=(1, 2, 3)), [0, 1, 0, 1])
+  text = images.grid_caption("ddpm_digits", "0", 5000, grids.captions["samples"])
+  assert text == ("ddpm_digits seed 0, step 5000: 4 samples, ancestral sampling T=1000, rounded "
+                  "to 17 levels")
+  assert images.grid_caption("mlp_digits", "learning_rate=0.01,seed=3", 7, "4 samples") == (
+      "mlp_digits learning_rate=0.01,seed=3, step 7: 4 samples")
+  images.save_grid(str(tmp_path / "plain.png"), pictures["samples"])
+  images.save_grid(str(tmp_path / "captioned.png"), pictures["samples"], caption=text)
+  plain = np.asarray(Image.open(tmp_path / "plain.png"))[..., :3]
+  captioned = Image.open(tmp_path / "captioned.png")
+  # 2 x 2 cells of 8 pixels, 1-pixel mid-grey padding, each pixel 4 x 4: 76 x 76, 0.25 -> 64.
+  assert plain.shape == (76, 76, 3) and set(np.unique(plain)) == {64, 128}
+  pixels = np.asarray(captioned)[..., :3]
+  assert captioned.text["Description"] == text
+  np.testing.assert_array_equal(pixels[-76:], plain)        # the grid, below the caption band
+  band = pixels[:-76]
+  assert band.shape[0] >= 14 and band.min() < 64 and np.median(band) == 255  # black text on white
+
+
+def test_the_generative_table_reads_back_the_likelihood_tables_ddpm_and_ar_runs():
+  """The generative and likelihood tables share ddpm_digits' and ar_digits' workdirs (same row
+  name, same overrides, so the config recorded there matches): trained once for both."""
+  generative = {row.config: row for row in tables.TABLES["generative"].compute.args[1]
+                if isinstance(row, trained.Row)}
+  shared_rows = [row for row in likelihood.ROWS
+                 if isinstance(row, likelihood.TrainedRow) and row.config in generative]
+  assert sorted(row.config for row in shared_rows) == ["ar_digits", "ddpm_digits"]
+  for row in shared_rows:
+    assert (generative[row.config].label, generative[row.config].overrides) == (
+        row.name or row.config, row.overrides)
+  for name in ("ddpm_digits", "ar_digits", "ddpm_digits_conditional", "ar_digits_conditional"):
+    assert name in generative and get_config(name).judge == "mlp_digits"
+
+
+def test_the_denoiser_and_ar_sizes_are_structural_sweep_fields():
+  fields = hyperparams.parse_sweep("model_kwargs.width=16,32;model_kwargs.num_blocks=1;"
+                                   "model_kwargs.head_rank=8;model_kwargs.embedding_dim=4")
+  assert fields == [("model_kwargs.width", [16, 32]), ("model_kwargs.num_blocks", [1]),
+                    ("model_kwargs.head_rank", [8]), ("model_kwargs.embedding_dim", [4])]
+  groups = sweep.group_configs(tiny_config(sweep="model_kwargs.width=16,32"))
+  assert [(point, group.model_kwargs.width) for point, group in groups] == [
+      ({"model_kwargs.width": 16}, 16), ({"model_kwargs.width": 32}, 32)]
+  assert {f"model_kwargs.{size}" for size in ("d_model", "num_heads", "num_layers", "mlp_dim")
+          } <= set(hyperparams.STRUCTURAL)

@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from PIL import Image
 
 from experiments.judges import load_judge
 from genvdisc.errors import ConfigError
@@ -41,6 +42,9 @@ def test_vae_likelihoods_and_pictures(tmp_path, name):
   assert sorted(os.listdir(tmp_path / "images")) == [
       f"{picture}_seed{seed}_step{step}.png" for picture in ("reconstructions", "samples")
       for seed in (0, 1) for step in (100, 50)]
+  picture = Image.open(tmp_path / "images" / "reconstructions_seed1_step50.png")
+  assert picture.text["Description"] == (f"{name} seed 1, step 50: 32 test images, each followed "
+                                         "by its reconstruction")
 
 
 def poison_seed_at(seed: int, step: int):

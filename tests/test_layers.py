@@ -16,7 +16,7 @@ LAYERS = [
      "genvdisc.hyperparams",
      "genvdisc.sharding", "genvdisc.checkpoint", "genvdisc.evaluate", "genvdisc.evaluate.frechet",
      "genvdisc.evaluate.images", "genvdisc.evaluate.likelihood", "genvdisc.evaluate.sweeps"),
-    ("genvdisc.tasks.base", "genvdisc.tasks.shared"),
+    ("genvdisc.tasks.base", "genvdisc.tasks.shared", "genvdisc.tasks.bayes"),
     ("genvdisc.tasks",),
     ("genvdisc.tasks.registry", "genvdisc.analysis"),
     ("genvdisc.train", "genvdisc.train.state", "genvdisc.train.engine", "genvdisc.train.stream",

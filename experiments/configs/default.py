@@ -29,6 +29,11 @@ def get_config() -> ml_collections.ConfigDict:
                                      # (sizes, batch_size, num_steps, model) as separate groups
   config.select = ""                 # validation metric that picks a sweep's point, e.g.
                                      # val_accuracy | val_nll; '' = the task's headline's val twin
+  config.labels_per_class = 0        # > 0: seed s trains on its own class-balanced subset of this
+                                     # many training examples per class (subset s, the one M2
+                                     # labels); 0 = the whole training split
+  config.robustness = False          # also evaluate test accuracy under noise and +-1 shifts
+                                     # (genvdisc.tasks.robustness; classifiers and Bayes-rule ones)
   config.objective = "cross_entropy" # cross_entropy | hinge (Crammer–Singer multi-class SVM)
   config.C = 0.0                     # inverse L2 strength as in sklearn: + ||W||^2/(2 C n); <= 0: none
   config.optimizer = "adam"          # adam | sgd

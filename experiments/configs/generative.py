@@ -15,10 +15,12 @@ def get_config():
   config.dequantize = "none"           # gaussian: 'uniform' adds (u - 1/2)/(levels - 1) at every use; the NLL then bounds the discrete NLL
   config.levels = 17                   # pixel values k/(levels - 1) of a categorical, discretized_logistic or dequantised likelihood
   config.conditional = False           # vae/iwae/ddpm/autoregressive: model p(x|y) given the label (needs a labelled dataset)
+  config.classify_samples = 100        # vae/iwae conditional: importance samples per class of log p(x|y) in the Bayes-rule classifier
+  config.classify_timesteps = 50       # ddpm conditional: t's per example (stratified, shared with eps by every class) of the classifier's bound
   config.beta = 1.0                    # vae/vaegan: weight of KL(q(z|x) || N(0, I)); 1 = the ELBO
   config.train_samples = 1             # vae: ELBO averaged over k z's; iwae: k of the IWAE bound
   config.iw_samples = 5000             # importance samples per example of the NLL estimate (Burda et al.: 5000)
-  config.eval_splits = "train,test"    # vae/iwae: splits of the ELBO/NLL metrics; 'test' skips the costly train NLL
+  config.eval_splits = "train,test"    # vae/iwae/autoregressive: splits of the NLL metrics; 'test' skips the costly train NLL
   config.iw_chunk = 100                # importance samples drawn at once (bounds evaluation memory)
   config.generator_loss = "nonsaturating"  # gan/vaegan: nonsaturating (-log D(G(z))) | minimax (log(1 - D(G(z))))
   config.discriminator_learning_rate = -1.0  # gan/vaegan: D's step size; <= 0: config.learning_rate

@@ -7,7 +7,9 @@ workdirs <row>-seeds-3 with seed 3's numbers of the full run.
 
 from __future__ import annotations
 
-from experiments.tables import augment, likelihood, ngjordan, semisupervised, sweep_lr, trained
+from experiments.tables import (augment, features, genclf, likelihood, ngjordan, semisupervised,
+                                 sweep_lr, trained)
+from experiments.tables import pretrain
 from experiments.tables.spec import Table, suffix
 from experiments.tables.trained import ClosedFormRow, Row
 from experiments.tables.writers import write
@@ -48,12 +50,19 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     ], _ACCURACY),
     # Classifiers judging generators: the same judge (mlp_digits, seed 0) scores every model's
     # 1000 samples against the test images; classifier-FID is not Inception FID. GNB and QDA are
-    # generators too: their fitted class-conditional Gaussians are sampled.
+    # generators too: their fitted class-conditional Gaussians are sampled. ddpm_digits and
+    # ar_digits are the likelihood table's rows (the configs as they are, the same workdirs:
+    # one training serves both tables); the conditional rows' NLL is -log p(x|y) and their
+    # samples draw y uniformly.
     trained.table("generative", [
         Row("vae_digits", _REAL_DIGITS, overrides=_JUDGED + _TEST_ONLY, name="vae_digits_judged"),
         Row("iwae_digits", _REAL_DIGITS, overrides=_JUDGED + _TEST_ONLY, name="iwae_digits_judged"),
         Row("gan_digits", _REAL_DIGITS),
         Row("vaegan_digits", _REAL_DIGITS),
+        Row("ddpm_digits", _REAL_DIGITS),
+        Row("ar_digits", _REAL_DIGITS),
+        Row("ddpm_digits_conditional", _REAL_DIGITS),
+        Row("ar_digits_conditional", _REAL_DIGITS),
         ClosedFormRow("gnb", "digits", _REAL_DIGITS, judge="mlp_digits", seed_is_split=False),
         ClosedFormRow("qda", "digits", _REAL_DIGITS, hyper=_QDA, judge="mlp_digits",
                       seed_is_split=False),
@@ -83,6 +92,9 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     augment.TABLE,
     likelihood.TABLE,
     sweep_lr.TABLE,
+    *genclf.TABLES,
+    features.TABLE,
+    pretrain.TABLE,
 )}
 
 

@@ -16,16 +16,17 @@ them; the test split of split seed 0, 450 images). Each row says what its number
 
     -log P(x) <= -E_u[log p(x + (u - 1/2) w)] - 64 log w,   -64 log w = 64 ln 16 = 177.45 nats
 
-  (`objectives.generative.dequantized_log_likelihood_bound`): GNB and QDA (reg_param 0.01, as in
+  (`objectives.dequantized_log_likelihood_bound`): GNB and QDA (reg_param 0.01, as in
   the other tables) as p(y) = sum_c pi_c p(y|c) with the training split's class frequencies pi_c,
   and an unsupervised mixture of 10 full-covariance Gaussians (sklearn GaussianMixture, k-means
   initialisation, its default reg_covar 1e-6). None of them is tuned.
 
 Seed s: a trained row trains seed s (`train_and_evaluate` in OUT/<row><suffix>, metric
-test_nll; --set applies to these rows); a dequantised row draws its training and test noise from
-split(PRNGKey(s)), the mixture its initialisation from random_state=s. Record: {'table',
-'levels', 'dims', 'rows': [{'name', 'what', 'note', 'config', 'per_seed', 'summary',
-'wall_time_s'}]}.
+test_nll; --set applies to these rows); a dequantised row draws its training and test noise
+from split(PRNGKey(s)), the mixture its initialisation from random_state=s. ar_digits and
+ddpm_digits train their configs as they are, judge included: the generative table's rows of
+them are the same runs in the same workdirs, read back there. Record: {'table', 'levels',
+'dims', 'rows': [{'name', 'what', 'note', 'config', 'per_seed', 'summary', 'wall_time_s'}]}.
 """
 
 from __future__ import annotations
@@ -104,10 +105,8 @@ DENSITIES = {"gnb": _class_mixture("gnb", 0.0),
              "gmm": _gaussian_mixture}
 
 ROWS = (
-    TrainedRow("ar_digits", "exact", "chain rule over the 64 pixels",
-               overrides=(("judge", ""), ("eval_every", 0)), name="ar_digits_nll"),
-    TrainedRow("ddpm_digits", "bound", "variational bound L_vlb, all 1000 terms",
-               overrides=(("judge", ""),), name="ddpm_digits_nll"),
+    TrainedRow("ar_digits", "exact", "chain rule over the 64 pixels"),
+    TrainedRow("ddpm_digits", "bound", "variational bound L_vlb, all 1000 terms"),
     TrainedRow("vae_digits_categorical", "estimate", "importance-weighted, k = 5000"),
     TrainedRow("iwae_digits_categorical", "estimate", "importance-weighted, k = 5000"),
     TrainedRow("vae_digits_logistic", "estimate", "importance-weighted, k = 5000"),
@@ -126,7 +125,7 @@ def dequantized_nll(log_density, x: np.ndarray, key: jax.Array, bin_width: float
   over n examples x [n, D] of the dequantisation bound on -log P(x_i), S = `samples` draws each."""
   y = shared.dequantize(jnp.broadcast_to(jnp.asarray(x), (samples, *x.shape)), key, bin_width)
   log_p = log_density(np.asarray(y).reshape(-1, x.shape[-1]))
-  return -float(np.mean(objectives.generative.dequantized_log_likelihood_bound(
+  return -float(np.mean(objectives.dequantized_log_likelihood_bound(
       log_p, bin_width, x.shape[-1])))
 
 
@@ -134,7 +133,7 @@ def uniform_nll(x: np.ndarray, levels: int) -> float:
   """-log P(x) per example x [n, D] under the uniform model: a categorical decoder with zero
   logits, -sum_d log softmax(0)[k_d] = D log K."""
   k = jnp.asarray(np.round(x * (levels - 1)).astype(np.int32))
-  return -float(jnp.mean(objectives.generative.categorical_log_likelihood(
+  return -float(jnp.mean(objectives.categorical_log_likelihood(
       jnp.zeros((*x.shape, levels)), k)))
 
 
@@ -169,7 +168,7 @@ def _compute(rows, out: str, seeds, log=print, sets=()) -> TableData:
   record = {"table": "likelihood", "levels": LEVELS, "dims": dims, "rows": []}
   for row in rows:
     if isinstance(row, TrainedRow):
-      r = trained._train(trained.Row(row.config, overrides=row.overrides, name=row.name), out,
+      r = trained.train_row(trained.Row(row.config, overrides=row.overrides, name=row.name), out,
                          seeds, log, sets)
     else:
       r = _closed_form(row, trained.DEFAULT_SEEDS if seeds is None else seeds)
@@ -189,9 +188,9 @@ def sections(record: dict) -> tuple[Section, ...]:
   per_dim = record["dims"] * math.log(2.0)
   rows = []
   for r in record["rows"]:
-    nll = trained._cell(r["per_seed"], NLL)
+    nll = trained.metric_cell(r["per_seed"], NLL)
     bits = Cell(tuple(v / per_dim for v in nll.values), BITS) if isinstance(nll, Cell) else "-"
-    rows.append(GridRow((r["name"], r["what"], trained._seeds_text(r["per_seed"])), (nll, bits),
+    rows.append(GridRow((r["name"], r["what"], trained.seeds_text(r["per_seed"])), (nll, bits),
                         (f"{r['wall_time_s']:.0f}", r["note"])))
   caption = (f"-log P(x) of the {record['levels']}-level digits test images (nats per image; "
              f"bits/dim = nats / ({record['dims']} ln 2)); exact, an importance-weighted "

@@ -82,26 +82,33 @@ def sections(record: dict) -> tuple[Section, ...]:
   """The crossover grid, then one grid per dataset (module docstring), from the record."""
   config, curves = record["config"], record["curves"]
   curves = {ds: curves[ds] for ds in config["datasets"].split(",")}   # the json sorts its keys
+  return curve_sections(curves, config, "dataset")
+
+
+def curve_sections(curves: dict, config: dict, key: str) -> tuple[Section, ...]:
+  """The crossover grid of every (generative, discriminative) pair of config['classifiers'],
+  then a grid of mean test error ± 95% half-width per m for each entry of `curves` ({name:
+  {'sizes', 'split_seeds', 'errors'}}, in order); `key` names the entries ('dataset')."""
   classifiers = [c for c in config["classifiers"].split(",") if c]
   pairs = [(g, d) for g in classifiers if g in GENERATIVE
            for d in classifiers if d not in GENERATIVE]
   crossovers = []
-  for ds, r in curves.items():
+  for name, r in curves.items():
     means = {c: [ERROR.summary(cell.values)[0] for cell in _cells(r["errors"][c])]
              for c in classifiers}
-    crossovers.append(GridRow((ds, ", ".join(map(str, r["sizes"]))),
+    crossovers.append(GridRow((name, ", ".join(map(str, r["sizes"]))),
                               tuple(crossover(r["sizes"], means[g], means[d]) for g, d in pairs)))
   splits = len(next(iter(curves.values()))["split_seeds"])
   out = [Section(f"Crossover m (C = {config['C']:g} for LR and the SVM; mean test error over "
-                 f"{splits} splits):", ("dataset", "m grid"),
+                 f"{splits} splits):", (key, "m grid"),
                  tuple(f"{LABELS[g]} vs {LABELS[d]}" for g, d in pairs), (), tuple(crossovers))]
-  for ds, r in curves.items():
+  for name, r in curves.items():
     rows = [GridRow((LABELS[c],), _cells(r["errors"][c])) for c in classifiers]
     rows += [GridRow((f"{LABELS[c]}, sklearn anchor",),
                      tuple(f"{anchor[m]:.3f}" if m in anchor else "-" for m in r["sizes"]))
-             for c, anchor in ANCHOR.get(ds, {}).items()]
-    out.append(Section(f"{ds}: test error, mean ± 95% half-width", ("classifier",),
-                       tuple(f"m={m}" for m in r["sizes"]), (), tuple(rows), (("dataset", ds),)))
+             for c, anchor in ANCHOR.get(name, {}).items()]
+    out.append(Section(f"{name}: test error, mean ± 95% half-width", ("classifier",),
+                       tuple(f"m={m}" for m in r["sizes"]), (), tuple(rows), ((key, name),)))
   return tuple(out)
 
 

@@ -51,8 +51,14 @@ def seed_list(seeds: tuple[int, ...] | None, num_seeds: int) -> tuple[int, ...]:
 def m1_features(out: str, vae: str = "m1_vae_digits", log=print) -> tuple[np.ndarray, np.ndarray]:
   """M1's features: posterior means E_q[z|x] of the digits train and test splits under the VAE
   `vae` (trained in OUT/<vae> without labels, or read back)."""
-  config = get_config(vae)
-  dataset = data.load(config.dataset)
+  return encoder_features(out, get_config(vae), log)
+
+
+def encoder_features(out: str, config, log=print) -> tuple[np.ndarray, np.ndarray]:
+  """`task.encode` of the train and test splits under the one-seed model `config`, trained in
+  OUT/<config.name> on the training split (its task decides whether labels are used), or read
+  back."""
+  dataset = data.load(config.dataset, split_seed=config.get("split_seed", 0))
   train_and_evaluate(config, os.path.join(out, config.name), log=log)
   (seed, params), = restore_seed_params(config, os.path.join(out, config.name)).items()
   task = from_config(config, dataset)

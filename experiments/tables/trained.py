@@ -105,7 +105,7 @@ def _compute(name, rows, metrics, out, seeds, log, sets) -> TableData:
     if isinstance(row, ClosedFormRow):
       r = closed_form_results(row, DEFAULT_SEEDS if seeds is None else seeds, out, log)
     else:
-      r = _train(row, out, seeds, log, sets)
+      r = train_row(row, out, seeds, log, sets)
     record["rows"].append({"name": row.label, "reference": row.reference, "paper": row.paper,
                            "config": r["config"], "per_seed": r["per_seed"],
                            "summary": r["summary"], "wall_time_s": r["wall_time_s"]})
@@ -122,7 +122,8 @@ def row_line(entry: dict, metrics: tuple[Metric, ...] | None) -> str:
           f"{row.texts[0]} s")
 
 
-def _train(row: Row, out: str, seeds, log, sets) -> dict:
+def row_config(row: Row, seeds, sets):
+  """The config `row` trains: its module, its overrides, --set, then --seeds (None: its own)."""
   config = get_config(row.config)
   apply_overrides(config, row.overrides)
   if row.name:
@@ -130,7 +131,17 @@ def _train(row: Row, out: str, seeds, log, sets) -> dict:
   _with_sets(config, sets)
   if seeds is not None:
     config.seeds = ",".join(map(str, seeds))
-  return train_and_evaluate(config, os.path.join(out, row.label + suffix(seeds, sets)), log=log,
+  return config
+
+
+def row_workdir(row: Row, out: str, seeds, sets) -> str:
+  return os.path.join(out, row.label + suffix(seeds, sets))
+
+
+def train_row(row: Row, out: str, seeds, log, sets) -> dict:
+  """`row` trained over `seeds` in `row_workdir`, or read back when finished."""
+  config = row_config(row, seeds, sets)
+  return train_and_evaluate(config, row_workdir(row, out, seeds, sets), log=log,
                             judge=judge_for(config, os.path.join(out, JUDGES_DIR), log))
 
 
@@ -205,12 +216,12 @@ def section(record: dict, metrics: tuple[Metric, ...] | None,
   for r in record["rows"]:
     cfg = r["config"]
     keys = (r["name"], cfg["model"], cfg["dataset"],
-            _seeds_text(r["per_seed"], (seed_words or {}).get(r["name"])))
+            seeds_text(r["per_seed"], (seed_words or {}).get(r["name"])))
     if metrics is None:
       headline = HEADLINE[cfg.get("task", "classification")]
-      keys, cells = keys + (headline.stat.label,), (_cell(r["per_seed"], headline),)
+      keys, cells = keys + (headline.stat.label,), (metric_cell(r["per_seed"], headline),)
     else:
-      cells = tuple(_cell(r["per_seed"], m) for m in metrics)
+      cells = tuple(metric_cell(r["per_seed"], m) for m in metrics)
     rows.append(GridRow(keys, cells, (f"{r['wall_time_s']:.0f}", r["reference"]), r["paper"]))
   keys = ("config", "model", "dataset", "seeds")
   if metrics is None:
@@ -220,13 +231,14 @@ def section(record: dict, metrics: tuple[Metric, ...] | None,
   return Section("", keys, columns, ("wall s", "reference"), tuple(rows))
 
 
-def _cell(per_seed: dict, metric: Metric) -> Cell | str:
+def metric_cell(per_seed: dict, metric: Metric) -> Cell | str:
+  """The cell of `metric` over the seeds that did not diverge ('-' when none has it)."""
   values = tuple(m[metric.key] for m in per_seed.values()
                  if m.get("diverged_at_step") is None and isinstance(m.get(metric.key), (int, float)))
   return Cell(values, metric.stat) if values else "-"
 
 
-def _seeds_text(per_seed: dict, word: str | None = None) -> str:
+def seeds_text(per_seed: dict, word: str | None = None) -> str:
   """'5', '5 splits' (with `word`), '5 (1 diverged: 3)'."""
   diverged = [s for s, m in per_seed.items() if m.get("diverged_at_step") is not None]
   return f"{len(per_seed)}" + (f" {word}" if word else "") + (

@@ -33,6 +33,15 @@ in float32 too, tests/test_gaussian.py):
     one training split shared by all seeds. (optax.lbfgs with its zoom line search was ~25x
     slower per step under vmap on this CPU.)
 
+Test set (`learning_curves(..., test_split=...)`): by default the pool is the whole dataset and
+a subset's error is over the rest of the pool; with test_split the subsets are drawn from the
+training split only and every error is over the test split (the features table, whose feature
+extractors are trained on training rows).
+
+No row outside a subset reaches its fit: the scaling statistics and every fit see
+`training_rows(x, weights)` (rows of weight 0 zeroed), so a held-out row, even a NaN one,
+changes no fitted model and only its own scores.
+
 Splits run in groups of exactly `split_group` (the last padded with repeats of its last seed,
 then dropped), so a split's numbers depend on (seed, config, split_group) only and one split
 rerun alone equals its entry in the full run, as for the engine's seed groups.
@@ -59,10 +68,15 @@ from genvdisc.rng import seed_groups
 Classifier = Callable[..., jax.Array]
 
 
-def held_out_error(scores: jax.Array, y: jax.Array, weights: jax.Array) -> jax.Array:
-  """Error rate over the examples left out of the training subset (weight 0)."""
-  held_out = 1.0 - weights
-  return jnp.sum(held_out * (1.0 - objectives.accuracy(scores, y))) / jnp.sum(held_out)
+def error_rate(scores: jax.Array, y: jax.Array, scored: jax.Array) -> jax.Array:
+  """Error rate over the examples with `scored` 1 (0/1 [n])."""
+  return jnp.sum(scored * (1.0 - objectives.accuracy(scores, y))) / jnp.sum(scored)
+
+
+def training_rows(x: jax.Array, weights: jax.Array) -> jax.Array:
+  """x with the rows of weight 0 set to 0: what a fit may see of the pool (not even 0 * NaN
+  of a held-out row reaches it)."""
+  return jnp.where(weights[:, None] > 0, x, jnp.zeros_like(x))
 
 
 def standardise(x: jax.Array, weights: jax.Array) -> jax.Array:
@@ -71,8 +85,9 @@ def standardise(x: jax.Array, weights: jax.Array) -> jax.Array:
   A feature constant on them (std_w <= m eps |mean_w|: the rounding of a constant's mean) is
   only centred, as scikit-learn's StandardScaler leaves it."""
   m = weights.sum()
-  mean = (weights @ x) / m
-  std = jnp.sqrt((weights @ (x - mean) ** 2) / m)
+  seen = training_rows(x, weights)
+  mean = (weights @ seen) / m
+  std = jnp.sqrt((weights @ (seen - mean) ** 2) / m)
   constant = std <= m * jnp.finfo(x.dtype).eps * jnp.abs(mean)
   return (x - mean) / jnp.where(constant, 1.0, std)
 
@@ -88,7 +103,8 @@ def gaussian_classifier(name: str, **hyper) -> Classifier:
   model = gaussian.GAUSSIAN_CLASSIFIERS[name]
 
   def fit_and_score(x, y, weights, num_classes):
-    return model.log_joint(model.fit(x, y, num_classes, weights, **hyper), x)
+    params = model.fit(training_rows(x, weights), y, num_classes, weights, **hyper)
+    return model.log_joint(params, x)
   return fit_and_score
 
 
@@ -98,9 +114,10 @@ def linear_classifier(data_loss: str, C: float, steps: int, learning_rate: float
 
   def fit_and_score(x, y, weights, num_classes):
     m = weights.sum()
+    seen = training_rows(x, weights)
 
     def objective(params):
-      scores = x @ params["kernel"] + params["bias"]
+      scores = seen @ params["kernel"] + params["bias"]
       return (jnp.sum(weights * per_example(scores, y)) / m
               + objectives.l2_penalty(params, C, m))
 
@@ -153,24 +170,39 @@ def check_sizes(dataset: Dataset, sizes: tuple[int, ...], n: int, min_per_class:
                       "classes, up to the examples)")
 
 
+def split_subsets(seed, y: jax.Array, num_classes: int, num_train: int, sizes: jax.Array,
+                  min_per_class: int, test_split: bool) -> jax.Array:
+  """0/1 weights [len(sizes), n] of split `seed`'s subsets of the pool y [n] (its first
+  num_train rows the training split): drawn from every row, or with `test_split` from the
+  training split only (the test rows get weight 0)."""
+  key = jax.random.PRNGKey(seed)
+  if not test_split:
+    return subset_weights(key, y, num_classes, sizes, min_per_class)
+  weights = subset_weights(key, y[:num_train], num_classes, sizes, min_per_class)
+  return jnp.pad(weights, ((0, 0), (0, y.shape[0] - num_train)))
+
+
 def learning_curves(dataset: Dataset, sizes: tuple[int, ...], split_seeds: tuple[int, ...],
-                    fits: dict[str, Classifier], split_group: int,
-                    min_per_class: int) -> dict[str, np.ndarray]:
+                    fits: dict[str, Classifier], split_group: int, min_per_class: int,
+                    test_split: bool = False) -> dict[str, np.ndarray]:
   """{classifier: test errors [len(split_seeds), len(sizes)]} on `dataset` (features flattened;
-  tabular ones standardised per subset, module docstring)."""
+  tabular ones standardised per subset). Subsets of the whole dataset scored on the rest, or
+  with `test_split` subsets of the training split scored on the test split (module docstring)."""
   n = dataset.num_train + dataset.num_test
-  check_sizes(dataset, sizes, n, min_per_class)
+  check_sizes(dataset, sizes, dataset.num_train if test_split else n, min_per_class)
   x = jnp.asarray(np.concatenate([dataset.x_train, dataset.x_test]).reshape(n, -1))
   y = jnp.asarray(np.concatenate([dataset.y_train, dataset.y_test]))
   sizes_array = jnp.asarray(sizes)
   scale = dataset.kind == "tabular"
+  test_rows = (jnp.arange(n) >= dataset.num_train).astype(jnp.float32)
   out = {}
   for name, fit_and_score in fits.items():
     def one_split(seed, fit_and_score=fit_and_score):
-      weights = subset_weights(jax.random.PRNGKey(seed), y, dataset.num_classes, sizes_array,
-                               min_per_class)
-      return jax.vmap(lambda w: held_out_error(
-          subset_scores(fit_and_score, x, y, w, dataset.num_classes, scale), y, w))(weights)
+      weights = split_subsets(seed, y, dataset.num_classes, dataset.num_train, sizes_array,
+                              min_per_class, test_split)
+      return jax.vmap(lambda w: error_rate(
+          subset_scores(fit_and_score, x, y, w, dataset.num_classes, scale), y,
+          test_rows if test_split else 1.0 - w))(weights)
     run_group = jax.jit(jax.vmap(one_split))
     rows = [np.asarray(run_group(group)) for group in seed_groups(split_seeds, split_group)]
     out[name] = np.concatenate(rows)[:len(split_seeds)]

@@ -114,3 +114,33 @@ class AutoregressiveTransformer(nn.Module):
       h, layer_cache = block(h, layer_cache, position)
       layers.append(layer_cache)
     return self.head(self.norm(h[:, 0])), tuple(layers)
+
+
+class AutoregressiveClassifier(nn.Module):
+  """tokens int [B, T] -> class scores [B, num_classes]: the unconditional `backbone`'s
+  final-LayerNorm hidden states averaged over the T positions (the autoregressive task's
+  `encode`), then Dense(num_classes) (`head`).
+
+  params = {'backbone': the AutoregressiveTransformer's params but its logits layer (`head`,
+  never called here), 'head': ...}, so a trained autoregressive model's params, cut by
+  `backbone_params`, are a valid 'backbone'.
+  """
+  backbone: AutoregressiveTransformer
+  num_classes: int
+
+  @nn.compact
+  def __call__(self, tokens):
+    features = self.backbone(tokens, hidden=True).mean(axis=1)
+    return nn.Dense(self.num_classes, name="head")(features)
+
+
+def autoregressive_classifier(num_classes: int, **transformer_fields) -> AutoregressiveClassifier:
+  """The classifier of `num_classes` over AutoregressiveTransformer(**transformer_fields):
+  vocab_size and length from the data, the sizes from config.model_kwargs."""
+  return AutoregressiveClassifier(AutoregressiveTransformer(**transformer_fields), num_classes)
+
+
+def backbone_params(params: dict) -> dict:
+  """An AutoregressiveTransformer's params without its logits layer: AutoregressiveClassifier's
+  'backbone'."""
+  return {name: value for name, value in params.items() if name != "head"}

@@ -10,7 +10,7 @@ import jax
 
 from genvdisc.data import KINDS
 from genvdisc.errors import ConfigError
-from genvdisc.models import cnn, generative, linear, mlp, rnn, transformer
+from genvdisc.models import autoregressive, cnn, generative, linear, mlp, rnn, transformer
 
 Params = Any
 
@@ -50,10 +50,15 @@ MODELS: dict[str, ModelSpec] = {
     "logreg": ModelSpec(linear.Linear, objectives=("cross_entropy",)),
     "linear_svm": ModelSpec(linear.Linear, objectives=("hinge",)),
     "mlp": ModelSpec(mlp.MLP),
+    "residual_mlp": ModelSpec(mlp.ResidualMLP),
     "lenet": ModelSpec(cnn.LeNet, input_kinds=("image",), uses_conv=True),
     "cnn1d": ModelSpec(cnn.CNN1D, input_kinds=("sequence",), uses_conv=True),
     "rnn": ModelSpec(rnn.RNNClassifier, input_kinds=("sequence", "image", "tokens")),
     "transformer": ModelSpec(transformer.Transformer, input_kinds=("sequence", "image", "tokens")),
+    # the autoregressive Transformer's body + a linear head; vocab_size and length come from the
+    # data (tasks.classification.model_and_optimizer), so a pretrained AR model is its backbone
+    "ar_transformer": ModelSpec(autoregressive.autoregressive_classifier,
+                                input_kinds=("sequence", "image")),
 }
 
 

@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from genvdisc.objectives.generative import _sum_event
+from genvdisc.objectives.generative import sum_event
 
 MAX_BETA = 0.999  # Nichol & Dhariwal clip betas here (no-op for `linear` at T >= 21)
 REVERSE_VARIANCES = ("beta", "beta_tilde")
@@ -120,13 +120,13 @@ def levels_eps(schedule: Schedule, xt: jax.Array, t: jax.Array, log_prior: jax.A
 
 def simple_loss(noise: jax.Array, eps: jax.Array) -> jax.Array:
   """L_simple = ||eps - eps_theta(sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, t)||^2 (eq. 14)."""
-  return _sum_event((noise - eps) ** 2)
+  return sum_event((noise - eps) ** 2)
 
 
 def gaussian_kl(mean1, var1, mean2, var2) -> jax.Array:
   """KL(N(m1, v1 I) || N(m2, v2 I)) = 1/2 sum_d [log(v2 / v1) + (v1 + (m1 - m2)^2) / v2 - 1]."""
   var1, var2 = jnp.broadcast_to(var1, mean1.shape), jnp.broadcast_to(var2, mean1.shape)
-  return 0.5 * _sum_event(jnp.log(var2 / var1) + (var1 + (mean1 - mean2) ** 2) / var2 - 1.0)
+  return 0.5 * sum_event(jnp.log(var2 / var1) + (var1 + (mean1 - mean2) ** 2) / var2 - 1.0)
 
 
 def prior_kl(schedule: Schedule, x0: jax.Array) -> jax.Array:
@@ -158,7 +158,7 @@ def discretized_gaussian_log_likelihood(x0: jax.Array, mean: jax.Array, variance
   log_mass = jnp.where(x0 > 1.0 - half_bin, jax.scipy.special.log_ndtr(-lower),
                        jnp.where(x0 < -1.0 + half_bin, jax.scipy.special.log_ndtr(upper),
                                  _log_normal_mass(lower, upper)))
-  return _sum_event(log_mass)
+  return sum_event(log_mass)
 
 
 def vlb_term(schedule: Schedule, variances: np.ndarray, x0: jax.Array, xt: jax.Array,
@@ -187,6 +187,30 @@ def variational_bound(eps_fn: Callable, schedule: Schedule, variances: np.ndarra
 
   num_steps = len(schedule.betas)
   total, _ = jax.lax.scan(add_term, prior_kl(schedule, x0), jnp.arange(1, num_steps + 1))
+  return total
+
+
+def stratified_bound(eps_fn: Callable, schedule: Schedule, variances: np.ndarray, x0: jax.Array,
+                     key: jax.Array, levels: int, num_timesteps: int) -> jax.Array:
+  """An unbiased estimate of L_vlb from `num_timesteps` = n of its T terms: with T = n S, term j
+  is t_j = j S + u_j, u_j ~ U{1..S} (one t per stratum of S steps), and
+
+    L_vlb ~= L_T + S sum_j L_{t_j - 1}(x_{t_j}),   x_{t_j} = q_sample(x_0, t_j, eps_j),
+
+  E over (u, eps) = L_vlb exactly. Draws (u_j, eps_j) come from fold_in(key, j) and depend on
+  the example only through its position in x0: a classifier calling this for every class with
+  the same key scores all classes on the same (t, eps) (Li et al. 2023)."""
+  num_steps = len(schedule.betas)
+  stride = num_steps // num_timesteps
+
+  def add_term(total, j):
+    k_t, k_noise = jax.random.split(jax.random.fold_in(key, j))
+    ts = j * stride + jax.random.randint(k_t, x0.shape[:1], 1, stride + 1)
+    noise = jax.random.normal(k_noise, x0.shape)
+    xt = q_sample(schedule, x0, ts, noise)
+    return total + stride * vlb_term(schedule, variances, x0, xt, ts, eps_fn(xt, ts), levels), None
+
+  total, _ = jax.lax.scan(add_term, prior_kl(schedule, x0), jnp.arange(num_timesteps))
   return total
 
 

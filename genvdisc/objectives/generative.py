@@ -17,7 +17,7 @@ import jax.numpy as jnp
 LOG_2PI = math.log(2.0 * math.pi)
 
 
-def _sum_event(values: jax.Array) -> jax.Array:
+def sum_event(values: jax.Array) -> jax.Array:
   """Sums every axis but the first (the batch): [B, ...] -> [B]."""
   return values.reshape(values.shape[0], -1).sum(-1)
 
@@ -35,7 +35,7 @@ def bernoulli_log_likelihood(logits: jax.Array, x: jax.Array) -> jax.Array:
 
   logits l, x in [0, 1] with the same shape [B, ...] -> [B].
   """
-  return _sum_event(x * logits - jax.nn.softplus(logits))
+  return sum_event(x * logits - jax.nn.softplus(logits))
 
 
 def gaussian_log_likelihood(x: jax.Array, mean: jax.Array, logvar: jax.Array) -> jax.Array:
@@ -44,7 +44,7 @@ def gaussian_log_likelihood(x: jax.Array, mean: jax.Array, logvar: jax.Array) ->
   [B, ...] -> [B]; logvar broadcasts against x.
   """
   logvar = jnp.broadcast_to(logvar, x.shape)
-  return -0.5 * _sum_event(LOG_2PI + logvar + (x - mean) ** 2 * jnp.exp(-logvar))
+  return -0.5 * sum_event(LOG_2PI + logvar + (x - mean) ** 2 * jnp.exp(-logvar))
 
 
 def categorical_log_likelihood(logits: jax.Array, levels: jax.Array) -> jax.Array:
@@ -53,7 +53,7 @@ def categorical_log_likelihood(logits: jax.Array, levels: jax.Array) -> jax.Arra
   logits l [B, ..., K], level indices k int [B, ...] -> [B]. Zero logits give -D log K.
   """
   log_p = jax.nn.log_softmax(logits, axis=-1)
-  return _sum_event(jnp.take_along_axis(log_p, levels[..., None], axis=-1)[..., 0])
+  return sum_event(jnp.take_along_axis(log_p, levels[..., None], axis=-1)[..., 0])
 
 
 def discretized_logistic_log_mass(x: jax.Array, mean: jax.Array, log_scale: jax.Array,
@@ -81,7 +81,7 @@ def discretized_logistic_log_mass(x: jax.Array, mean: jax.Array, log_scale: jax.
 def discretized_logistic_log_likelihood(x: jax.Array, mean: jax.Array, log_scale: jax.Array,
                                         num_levels: int) -> jax.Array:
   """log p(x|z) = sum_d log P(x_d), P of `discretized_logistic_log_mass`. [B, ...] -> [B]."""
-  return _sum_event(discretized_logistic_log_mass(x, mean, log_scale, num_levels))
+  return sum_event(discretized_logistic_log_mass(x, mean, log_scale, num_levels))
 
 
 def dequantized_log_likelihood_bound(log_density: jax.Array, bin_width: float,
@@ -146,7 +146,7 @@ def feature_reconstruction_loss(real_features: jax.Array, recon_features: jax.Ar
   Larsen et al. (2016)'s learned similarity: the reconstruction x~ = Dec(z), z ~ q(z|x), is
   compared with x in the discriminator's hidden-layer features. [B, F] -> [B].
   """
-  return 0.5 * _sum_event((real_features - recon_features) ** 2)
+  return 0.5 * sum_event((real_features - recon_features) ** 2)
 
 
 def vaegan_loss(gan_generator_term: jax.Array, kl: jax.Array, reconstruction: jax.Array,

@@ -17,7 +17,7 @@ from genvdisc.data import quantize
 from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
 from genvdisc.models.autoregressive import AutoregressiveTransformer
-from genvdisc.tasks import shared
+from genvdisc.tasks import bayes, shared
 from genvdisc.tasks.base import Task
 from genvdisc.tasks.shared import require
 
@@ -30,6 +30,8 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
   and `bits_per_dim` = nll / (T ln 2).
   log_prob(params, x, key, labels=None): exact log p(x), or log p(x|y) given labels; a
     conditional model without labels gives log p(x) = log (1/K) sum_y p(x|y) (uniform p(y)).
+  predict(params, x, key) (conditional): log p(x|y) + log p(y) [B, K], exact, the Bayes-rule
+    classifier (`tasks.bayes`); its per-example `accuracy` joins the metrics.
   sample(params, key, n, labels=None): ancestral sampling, x_t ~ softmax(l_t / temperature) one
     position after another, decoded to bin centres shaped like the data (images: pixels in
     [0, 1]); a conditional model without labels draws y ~ U{0..K-1}.
@@ -43,7 +45,11 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
   conditional = config.conditional
   require(not conditional or dataset.y_train is not None, "conditional", conditional,
           f"False: dataset {dataset.name!r} has no training labels here")
+  eval_splits = tuple(config.eval_splits.split(","))
+  require(eval_splits in (("train", "test"), ("test",)), "eval_splits", config.eval_splits,
+          "'train,test' or 'test'")
   num_classes = dataset.num_classes if conditional else 0
+  log_prior = bayes.class_log_prior(config, dataset)
   length = math.prod(dataset.example_shape)
   try:
     model = AutoregressiveTransformer(vocab_size=quantizer.num_bins, length=length,
@@ -83,18 +89,23 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
     grads, metrics = jax.grad(loss_fn, has_aux=True)(params, batch)
     return *optim.apply_gradients(params, opt_state, grads, optimizer, hparams), metrics
 
+  def class_log_likelihood(params):
+    return lambda x, y, key: log_likelihood(params, x, y)   # exact: no key
+
+  def predict(params, x, key):
+    return bayes.joint_log_probs(class_log_likelihood(params), x, key, log_prior)
+
   def eval_metrics(params, batch, key):
-    del key  # exact
     nll = -log_likelihood(params, batch["x"], batch_labels(batch))
-    return {"nll": nll, "bits_per_dim": objectives.bits_per_dim(nll, length)}
+    metrics = {"nll": nll, "bits_per_dim": objectives.bits_per_dim(nll, length)}
+    if conditional:
+      metrics["accuracy"] = objectives.accuracy(predict(params, batch["x"], key), batch["y"])
+    return metrics
 
   def log_prob(params, x, key, labels=None):
-    del key  # exact
     if labels is not None or not conditional:
       return log_likelihood(params, x, labels)
-    every_class = jnp.arange(num_classes)[:, None] + jnp.zeros(x.shape[:1], jnp.int32)
-    per_class = jax.vmap(lambda y: log_likelihood(params, x, y))(every_class)  # [K, B]
-    return jax.nn.logsumexp(per_class, axis=0) - math.log(num_classes)
+    return bayes.marginal_log_prob(class_log_likelihood(params), x, key, num_classes)
 
   def sample_tokens(params, key, labels, n):
     """x_t ~ softmax(l_t / temperature) for t = 0..T-1, l_t from the prefix sampled so far
@@ -119,6 +130,12 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
   def encode(params, x):
     return model.apply({"params": params}, to_tokens(x), hidden=True).mean(axis=1)
 
-  images = shared.image_grids(config, sample) if dataset.kind == "image" else None
-  return Task(init=init, update=update, eval_metrics=eval_metrics, images=images, sample=sample,
-              encode=None if conditional else encode, log_prob=log_prob)
+  sampling = (f"ancestral sampling of the {length} tokens in raster order, temperature "
+              f"{config.temperature:g}, {quantizer.num_bins} levels"
+              + (", labels drawn uniformly" if conditional else ""))
+  images = (shared.image_grids(config, sample, sampling=sampling) if dataset.kind == "image"
+            else None)
+  return Task(init=init, update=update, eval_metrics=eval_metrics, images=images,
+              eval_splits=eval_splits, sample=sample,
+              encode=None if conditional else encode, log_prob=log_prob,
+              predict=predict if conditional else None)

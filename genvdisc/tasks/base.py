@@ -29,7 +29,8 @@ class Task:
   uses_conv: its networks have convolutions (picks the CPU chunk default, see engine).
   images(params, data, key) -> {name: [N, H, W, C] in [0, 1]}: optional picture grids (samples,
     reconstructions) that `train.run` writes as PNG at checkpoints and at the end; `data` is the
-    engine's {'x_train', 'y_train', 'x_test', 'y_test'}.
+    engine's {'x_train', 'y_train', 'x_test', 'y_test'}. A `shared.ImageGrids`, whose
+    `captions[name]` says what each picture shows (the PNG's caption).
   eval_splits: the splits `eval_metrics` is averaged over (drop 'train' when it is costly).
   sample_batch(data, run_key, key, batch_size) -> batch: optional minibatch sampler replacing the
     engine's i.i.d. uniform indices, e.g. M2's labelled + unlabelled batches; run_key is the
@@ -42,6 +43,8 @@ class Task:
   log_prob(params, x, key, labels=None) -> [B]: log p(x) (log p(x|y) with labels [B] for
     class-conditional models) in nats, exact, an estimate or a bound (the task's docstring says
     which).
+  predict(params, x, key) -> class scores [B, K] whose argmax is the predicted class: a
+    classifier's logits, or a class-conditional model's log p(x|y) + log p(y) (`tasks.bayes`).
   """
   init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
   update: Callable[[Any, Any, Batch, jax.Array, dict], tuple[Any, Any, Metrics]]
@@ -53,3 +56,4 @@ class Task:
   sample: Callable[..., jax.Array] | None = None
   encode: Callable[[Any, jax.Array], jax.Array] | None = None
   log_prob: Callable[..., jax.Array] | None = None
+  predict: Callable[[Any, jax.Array, jax.Array], jax.Array] | None = None

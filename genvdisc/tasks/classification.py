@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 import jax
 import jax.numpy as jnp
+import optax
 from genvdisc import objectives, optim
+from genvdisc.config import to_json_dict
+from genvdisc.data import quantize
 from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
 from genvdisc.models import Model, get_model, get_spec
+from genvdisc.models.autoregressive import backbone_params
 from genvdisc.tasks.base import Task
+from genvdisc.tasks.shared import require
 
 
 def random_shift(x: jax.Array, key: jax.Array, max_shift: int) -> jax.Array:
@@ -51,7 +59,12 @@ def classification(model: Model, data_loss: str, optimizer: optim.Optimizer, num
     return {"accuracy": objectives.accuracy(scores, batch["y"]),
             "loss": per_example_loss(scores, batch["y"])}
 
-  return Task(init=init, update=update, eval_metrics=eval_metrics, uses_conv=uses_conv)
+  def predict(params, x, key):
+    del key  # deterministic
+    return model.apply(params, x)
+
+  return Task(init=init, update=update, eval_metrics=eval_metrics, uses_conv=uses_conv,
+              predict=predict)
 
 
 def classification_from_config(config, dataset: Dataset) -> Task:
@@ -71,7 +84,81 @@ def classification_from_config(config, dataset: Dataset) -> Task:
   if max_shift < 0 or (max_shift and dataset.kind != "image"):
     raise ConfigError(f"config.random_shift={max_shift!r} is invalid; use 0, or pixels >= 1 "
                       "with an image dataset")
-  model = get_model(config.model, dataset.num_classes, **config.model_kwargs.to_dict())
-  optimizer = optim.from_config(config)
-  return classification(model, config.objective, optimizer, dataset.num_train,
+  model, optimizer = model_and_optimizer(config, dataset)
+  num_train = config.get("labels_per_class", 0) * dataset.num_classes or dataset.num_train
+  return classification(model, config.objective, optimizer, num_train,
                         uses_conv=spec.uses_conv, max_shift=max_shift)
+
+
+# ------------------------------------------ the autoregressive Transformer as a classifier (16.4)
+BACKBONE_MODEL = "ar_transformer"   # the model whose params[BACKBONE] config.pretrained fills
+BACKBONE = "backbone"
+FINETUNES = ("all", "head")
+# Fields of config.pretrained's run that must equal the classifier's: its data, their split and
+# tokens, the network's sizes.
+ARCHITECTURE_FIELDS = ("dataset", "split_seed", "quantize_bins", "model_kwargs")
+
+
+def model_and_optimizer(config, dataset: Dataset) -> tuple[Model, optim.Optimizer]:
+  """config.model's network and config.optimizer. 'ar_transformer' reads the inputs as the
+  autoregressive task's tokens (`data.quantize.for_dataset`, raster order), its network being
+  `models.autoregressive.autoregressive_classifier`; with config.finetune='head' (a linear
+  probe) the optimizer leaves its backbone fixed (`freeze`)."""
+  finetune, pretrained = config.get("finetune", "all"), config.get("pretrained", "")
+  require(finetune in FINETUNES, "finetune", finetune,
+          "'all' (every parameter trained) or 'head' (a linear probe: the backbone fixed)")
+  require(config.model == BACKBONE_MODEL or (finetune == "all" and not pretrained), "model",
+          config.model, f"{BACKBONE_MODEL!r} with config.pretrained or config.finetune='head' "
+          "(the model with a backbone)")
+  optimizer = optim.from_config(config)
+  kwargs = config.model_kwargs.to_dict()
+  if config.model != BACKBONE_MODEL:
+    return get_model(config.model, dataset.num_classes, **kwargs), optimizer
+  require(not {"vocab_size", "length"} & kwargs.keys(), "model_kwargs", kwargs,
+          "the network's sizes only (vocab_size and length come from the data)")
+  quantizer = quantize.for_dataset(dataset, config.quantize_bins)
+  length = math.prod(dataset.example_shape)
+  network = get_model(config.model, dataset.num_classes, vocab_size=quantizer.num_bins,
+                      length=length, **kwargs)
+  tokens = lambda x: quantizer.tokens(x.reshape(x.shape[0], length))
+  model = Model(init=lambda key, x: network.init(key, tokens(x)),
+                apply=lambda params, x: network.apply(params, tokens(x)))
+  return model, freeze(optimizer, BACKBONE) if finetune == "head" else optimizer
+
+
+def freeze(optimizer: optim.Optimizer, name: str) -> optim.Optimizer:
+  """`optimizer` with params[name] fixed: its gradient and its update are replaced by zeros (the
+  gradient so that XLA drops the backward pass through it, the update so that the params stay
+  bitwise equal whatever the optimizer adds, e.g. weight decay); the state keeps its structure."""
+  zero = lambda tree: {**tree, name: jax.tree.map(jnp.zeros_like, tree[name])}
+  inner = optimizer.transform
+
+  def update(grads, state, params=None):
+    updates, state = inner.update(zero(grads), state, params)
+    return zero(updates), state
+
+  return dataclasses.replace(optimizer, transform=optax.GradientTransformation(inner.init, update))
+
+
+def check_pretrained(config, source: dict) -> None:
+  """One ConfigError line unless `source`, the config.json of config.pretrained's run, is an
+  unconditional autoregressive model whose network is this classifier's backbone (the same
+  ARCHITECTURE_FIELDS)."""
+  where = f"config.pretrained={config.pretrained!r}"
+  if source.get("task") != "autoregressive" or source.get("conditional"):
+    raise ConfigError(f"{where} holds a {source.get('task')!r} run (conditional: "
+                      f"{source.get('conditional')}); use the workdir of an unconditional "
+                      "autoregressive run, e.g. of experiments/configs/ar_digits.py")
+  mine = to_json_dict(config)
+  differ = [f for f in ARCHITECTURE_FIELDS if source.get(f) != mine.get(f)]
+  if differ:
+    raise ConfigError(f"{where} was trained with " + ", ".join(
+        f"{f}={source.get(f)!r}" for f in differ) + " but this config has " + ", ".join(
+        f"{f}={mine.get(f)!r}" for f in differ) + "; use a run with the same "
+        + ", ".join(ARCHITECTURE_FIELDS))
+
+
+def pretrained_start(params: dict) -> dict:
+  """The part of the classifier's params that a trained autoregressive model's `params` give:
+  {BACKBONE: all of them but the logits layer}."""
+  return {BACKBONE: backbone_params(params)}

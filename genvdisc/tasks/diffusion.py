@@ -18,7 +18,7 @@ from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
 from genvdisc.models.denoiser import DENOISERS
 from genvdisc.objectives import diffusion
-from genvdisc.tasks import shared
+from genvdisc.tasks import bayes, shared
 from genvdisc.tasks.base import Task
 from genvdisc.tasks.shared import require
 
@@ -39,6 +39,9 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
   nll / (D ln 2); `simple_loss` at one t per example.
   log_prob(params, x, key, labels=None): -L_vlb, a lower bound on log P(x) (log P(x|y) given
     labels); a conditional model without labels gives log (1/K) sum_y exp(-L_vlb(x|y)) <= log P(x).
+  predict(params, x, key) (conditional): -L^(x|y) + log p(y) [B, K], L^ the stratified estimate
+    of L_vlb from config.classify_timesteps t's (`diffusion.stratified_bound`), the same (t, eps)
+    for every class (Li et al. 2023); its per-example `accuracy` joins the metrics.
   sample(params, key, n, labels=None): Algorithm 2, rounded to the levels, decoded to bin centres
     shaped like the data (images: pixels in [0, 1]); conditional without labels: y ~ U{0..K-1}.
   """
@@ -60,6 +63,12 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
   require(not conditional or dataset.y_train is not None, "conditional", conditional,
           f"False: dataset {dataset.name!r} has no training labels here")
   num_classes = dataset.num_classes if conditional else 0
+  log_prior = bayes.class_log_prior(config, dataset)
+  classify_timesteps = config.get("classify_timesteps", 50)
+  require(not conditional or (isinstance(classify_timesteps, int) and 1 <= classify_timesteps
+                              <= num_steps and num_steps % classify_timesteps == 0),
+          "classify_timesteps", classify_timesteps,
+          f"a divisor of config.diffusion_steps={num_steps}, e.g. {math.gcd(num_steps, 50)}")
   levels = quantizer.num_bins
   try:
     network = DENOISERS[config.model](num_classes=num_classes, levels=levels if by_levels else 0,
@@ -110,19 +119,27 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
     return diffusion.variational_bound(eps_fn(params, labels), schedule, variances, to_levels(x),
                                        key, levels)
 
+  def predict(params, x, key):
+    def class_log_likelihood(x, y, key):
+      return -diffusion.stratified_bound(eps_fn(params, y), schedule, variances, to_levels(x), key,
+                                         levels, classify_timesteps)
+    return bayes.joint_log_probs(class_log_likelihood, x, key, log_prior)
+
   def eval_metrics(params, batch, key):
     k_bound, k_simple = jax.random.split(key)
     labels = batch_labels(batch)
     nll = bound(params, batch["x"], labels, k_bound)
-    return {"nll": nll, "bits_per_dim": objectives.bits_per_dim(nll, num_dims),
-            "simple_loss": simple_loss_one_t(params, to_levels(batch["x"]), labels, k_simple)}
+    metrics = {"nll": nll, "bits_per_dim": objectives.bits_per_dim(nll, num_dims),
+               "simple_loss": simple_loss_one_t(params, to_levels(batch["x"]), labels, k_simple)}
+    if conditional:
+      metrics["accuracy"] = objectives.accuracy(predict(params, batch["x"], jax.random.fold_in(key, 1)),
+                                             labels)
+    return metrics
 
   def log_prob(params, x, key, labels=None):
     if labels is not None or not conditional:
       return -bound(params, x, labels, key)
-    every_class = jnp.arange(num_classes)[:, None] + jnp.zeros(x.shape[:1], jnp.int32)
-    per_class = jax.vmap(lambda y: -bound(params, x, y, key))(every_class)  # [K, B]
-    return jax.nn.logsumexp(per_class, axis=0) - math.log(num_classes)
+    return bayes.marginal_log_prob(lambda x, y, k: -bound(params, x, y, k), x, key, num_classes)
 
   def sample(params, key, n, labels=None):
     if conditional and labels is None:
@@ -132,6 +149,10 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
                                     (n, *dataset.example_shape), levels)
     return quantizer.values(quantizer.from_unit((x0 + 1.0) / 2.0))
 
-  images = shared.image_grids(config, sample) if dataset.kind == "image" else None
+  sampling = (f"ancestral sampling T={num_steps} ({config.noise_schedule} schedule), rounded to "
+              f"{levels} levels" + (", labels drawn uniformly" if conditional else ""))
+  images = (shared.image_grids(config, sample, sampling=sampling) if dataset.kind == "image"
+            else None)
   return Task(init=init, update=update, eval_metrics=eval_metrics, images=images,
-              eval_splits=("test",), sample=sample, log_prob=log_prob)
+              eval_splits=("test",), sample=sample, log_prob=log_prob,
+              predict=predict if conditional else None)

@@ -1,4 +1,5 @@
-"""config.task -> builder(config, dataset) -> Task. Builders check their own fields."""
+"""config.task -> builder(config, dataset) -> Task. Builders check their own fields;
+config.robustness adds the corrupted-input accuracies (`tasks.robustness`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from genvdisc.tasks.classification import classification_from_config
 from genvdisc.tasks.diffusion import ddpm_from_config
 from genvdisc.tasks.gan import gan_from_config
 from genvdisc.tasks.m2 import m2_from_config
+from genvdisc.tasks.robustness import with_robustness
 from genvdisc.tasks.vae import vae_from_config
 from genvdisc.tasks.vaegan import vaegan_from_config
 
@@ -32,4 +34,5 @@ def from_config(config, dataset: Dataset) -> Task:
   name = config.get("task", "classification")
   if name not in TASKS:
     raise ConfigError(f"unknown task {name!r} (config.task); valid: {', '.join(TASKS)}")
-  return TASKS[name](config, dataset)
+  task = TASKS[name](config, dataset)
+  return with_robustness(task, dataset, name) if config.get("robustness", False) else task

@@ -4,8 +4,9 @@ network inputs, their networks and picture grids."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -228,12 +229,27 @@ def networks(config, decoder_shape: tuple[int, ...], *, encoder: bool = False,
                   uses_conv=family.uses_conv)
 
 
-def image_grids(config, sample, reconstruct=None):
-  """images(params, data, key) -> {'samples': n samples, 'reconstructions': n/2 test images
-  interleaved with their reconstructions}, n = config.image_grid; None when it is 0."""
+@dataclasses.dataclass(frozen=True)
+class ImageGrids:
+  """A task's pictures (`Task.images`): called as images(params, data, key) -> {picture:
+  [N, H, W, C]}; `captions[picture]` says what the picture shows (the PNG's caption)."""
+  draw: Callable
+  captions: dict[str, str]
+
+  def __call__(self, params, data, key):
+    return self.draw(params, data, key)
+
+
+def image_grids(config, sample, reconstruct=None, sampling: str = "") -> ImageGrids | None:
+  """{'samples': n samples, 'reconstructions': n/2 test images interleaved with their
+  reconstructions}, n = config.image_grid (None when it is 0); `sampling` says how the samples
+  are drawn, for their caption (e.g. 'ancestral sampling T=1000, rounded to 17 levels')."""
   n = config.get("image_grid", 0)
   if not n:
     return None
+  captions = {"samples": f"{n} samples" + (f", {sampling}" if sampling else "")}
+  if reconstruct is not None:
+    captions["reconstructions"] = f"{n // 2} test images, each followed by its reconstruction"
 
   def images(params, data, key):
     out = {"samples": sample(params, key, n)}
@@ -243,4 +259,4 @@ def image_grids(config, sample, reconstruct=None):
       out["reconstructions"] = pairs.reshape(-1, *x.shape[1:])
     return out
 
-  return images
+  return ImageGrids(images, captions)

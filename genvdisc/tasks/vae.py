@@ -15,7 +15,7 @@ import jax.numpy as jnp
 from genvdisc import objectives, optim
 from genvdisc.data.datasets import Dataset
 from genvdisc.evaluate.likelihood import importance_weighted_log_likelihood
-from genvdisc.tasks import shared
+from genvdisc.tasks import bayes, shared
 from genvdisc.tasks.base import Task
 from genvdisc.tasks.shared import require
 
@@ -31,8 +31,10 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   config.conditional: the encoder sees [x, onehot(y)] and the decoder [z, onehot(y)]
   (`shared.with_label`); the metrics are then of log p(x|y) with each example's label.
   log_prob(params, x, key, labels) is the importance-weighted log p(x|y); without labels, log p(x)
-  = log (1/K) sum_y p^(x|y) (uniform p(y), one estimate per class). sample(params, key, n,
-  labels) decodes z ~ N(0, I) given y (without labels, y ~ U{0..K-1}); no encode.
+  = log (1/K) sum_y p^(x|y) (uniform p(y), the classes' estimates on the same draws). sample(params,
+  key, n, labels) decodes z ~ N(0, I) given y (without labels, y ~ U{0..K-1}); no encode.
+  predict(params, x, key): log p^(x|y) + log p(y) [B, K] with config.classify_samples importance
+  samples per class, the same draws for every class; its per-example `accuracy` joins the metrics.
   """
   shared.check_images(config, dataset)
   likelihood = shared.Likelihood.from_config(config, dataset)
@@ -54,6 +56,11 @@ def vae_from_config(config, dataset: Dataset) -> Task:
           "1.0 with config.task='iwae' (the IWAE bound has no KL weight; task='vae' takes beta)")
   encoder, decoder, latent = nets.encoder, nets.decoder, config.latent_dim
   num_classes, num_dims = dataset.num_classes, math.prod(dataset.example_shape)
+  log_prior = bayes.class_log_prior(config, dataset)
+  classify_samples = min(config.get("classify_samples", 100), config.iw_samples)
+  require(not conditional or classify_samples % min(chunk, classify_samples) == 0,
+          "classify_samples", classify_samples,
+          f"a multiple of config.iw_chunk={config.iw_chunk} or a value below it")
   optimizer = optim.from_config(config)
 
   def condition(a, y):
@@ -107,12 +114,20 @@ def vae_from_config(config, dataset: Dataset) -> Task:
         params, likelihood.observe(batch["x"], k_observe), labels_of(batch), k_z, hparams["beta"])
     return *optim.apply_gradients(params, opt_state, grads, optimizer, hparams), metrics
 
-  def iw_log_likelihood(params, x, y, key):
-    """Importance-weighted log p(x[|y]) of observed x with `iw_samples` samples: [B]."""
+  def iw_log_likelihood(params, x, y, key, samples=config.iw_samples):
+    """Importance-weighted log p(x[|y]) of observed x with `samples` samples: [B]."""
     mean, logvar = encode_q(params, x, y)
     return importance_weighted_log_likelihood(
-        lambda k, c: log_weights(params, x, y, mean, logvar, k, c), key, config.iw_samples,
-        config.iw_chunk)
+        lambda k, c: log_weights(params, x, y, mean, logvar, k, c), key, samples,
+        min(config.iw_chunk, samples))
+
+  def predict_observed(params, x, key):
+    return bayes.joint_log_probs(
+        lambda x, y, k: iw_log_likelihood(params, x, y, k, classify_samples), x, key, log_prior)
+
+  def predict(params, x, key):
+    k_observe, k_iw = jax.random.split(key)
+    return predict_observed(params, likelihood.observe(x, k_observe), k_iw)
 
   def eval_metrics(params, batch, key):
     k_observe, k_z, k_iw = jax.random.split(key, 3)
@@ -125,6 +140,9 @@ def vae_from_config(config, dataset: Dataset) -> Task:
                "nll": nll}
     if likelihood.discrete:
       metrics["bits_per_dim"] = objectives.bits_per_dim(nll, num_dims)
+    if conditional:
+      metrics["accuracy"] = objectives.accuracy(
+          predict_observed(params, x, jax.random.fold_in(k_iw, 1)), y)
     return metrics
 
   def log_prob(params, x, key, labels=None):
@@ -132,10 +150,8 @@ def vae_from_config(config, dataset: Dataset) -> Task:
     x = likelihood.observe(x, k_observe)
     if not conditional or labels is not None:
       return iw_log_likelihood(params, x, labels if conditional else None, k_iw)
-    every_class = jnp.arange(num_classes)[:, None] + jnp.zeros(x.shape[:1], jnp.int32)
-    per_class = jax.vmap(lambda y, k: iw_log_likelihood(params, x, y, k))(
-        every_class, jax.random.split(k_iw, num_classes))                        # [K, B]
-    return jax.nn.logsumexp(per_class, axis=0) - math.log(num_classes)
+    return bayes.marginal_log_prob(lambda x, y, k: iw_log_likelihood(params, x, y, k), x, k_iw,
+                                   num_classes)
 
   def sample(params, key, n, labels=None):
     if conditional and labels is None:
@@ -153,4 +169,4 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   return Task(init=init, update=update, eval_metrics=eval_metrics, uses_conv=nets.uses_conv,
               images=shared.image_grids(config, sample, None if conditional else reconstruct),
               eval_splits=eval_splits, sample=sample, log_prob=log_prob,
-              encode=None if conditional else encode)
+              encode=None if conditional else encode, predict=predict if conditional else None)

@@ -20,7 +20,7 @@ and XLA all-reduces the gradients: the same indices and the same steps, up to fl
 
 Step t of a seed is a pure function of (its state, fold_in(key, t), the data): the minibatch is
 `batch_size` indices drawn i.i.d. uniformly (with replacement) from the training split with
-that step key (or by the task's own `sample_batch`, e.g. M2's labelled and unlabelled batches),
+that step key (from the seed's labelled subset with config.labels_per_class; or by the task's own `sample_batch`, e.g. M2's labelled and unlabelled batches),
 so any chunking of the same steps gives the same run, and a resumed run continues exactly.
 A chunk of length 1 is one jitted step with no loop; longer chunks are a `lax.scan`. On CPU a conv net runs ~2.6x slower inside scan than as jitted steps (shared README:
 257 vs 675 steps/s for the MNIST-1D CNN), while dense nets run faster in scan, which is why
@@ -37,6 +37,7 @@ import jax.numpy as jnp
 from jax.sharding import Mesh
 
 from genvdisc import rng, sharding
+from genvdisc.data import subsets
 from genvdisc.tasks.base import Task
 from genvdisc.train.state import TrainState, new_state
 
@@ -66,12 +67,16 @@ def all_finite(tree) -> jax.Array:
 def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, mesh: Mesh,
                  eval_batch_size: int = 1000, example_dtype=jnp.float32,
                  dataset_metrics: Callable[[Any, dict, jax.Array], dict] | None = None,
-                 eval_splits: tuple[str, ...] | None = None) -> Trainer:
+                 eval_splits: tuple[str, ...] | None = None, labels_per_class: int = 0,
+                 num_classes: int = 0) -> Trainer:
   """Builds the jitted, seed-vmapped, seed-sharded functions of a `Task` (see module docstring).
 
   `data` arguments are dicts {'x_train', 'y_train', 'x_test', 'y_test'} (plus 'x_val', 'y_val'
   with a validation split) of device arrays, replicated over the mesh (`sharding.put_replicated`).
   eval_splits: the splits `evaluate` averages the task's metrics over (default task.eval_splits).
+  labels_per_class > 0: each seed draws its minibatches from its own class-balanced subset of
+  that many training examples per class, `subsets.labelled_subset(run key, y_train, K, m K)`
+  (drawn in-graph from the seed's run key: a seed's subset does not depend on the other seeds).
   dataset_metrics(params, data, key) -> {name: scalar}: optional metrics of the whole dataset
   built by the caller (e.g. a judge's classifier-FID of the task's samples against the test
   split), evaluated with the other metrics and stored per seed under their own names.
@@ -125,7 +130,12 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
       sample = lambda k: task.sample_batch(data, state.key, k[0], batch_size)
       return scan_steps(state, lambda s, k: step_one(s, k, sample(k)), keys, num_steps)
     num_train = data["x_train"].shape[0]
-    idx = jax.vmap(uniform_indices, in_axes=(0, None))(keys[:, 0], num_train)
+    if labels_per_class:
+      pool = subsets.labelled_subset(state.key, data["y_train"], num_classes,
+                                     labels_per_class * num_classes)
+      idx = pool[jax.vmap(uniform_indices, in_axes=(0, None))(keys[:, 0], pool.shape[0])]
+    else:
+      idx = jax.vmap(uniform_indices, in_axes=(0, None))(keys[:, 0], num_train)
     gather = lambda i: {"x": data["x_train"][i], "y": data["y_train"][i]}
     return scan_steps(state, lambda s, ki: step_one(s, ki[0], gather(ki[1])), (keys, idx),
                       num_steps)

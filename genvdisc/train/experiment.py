@@ -85,6 +85,7 @@ class Experiment:
   trainer: engine.Trainer
   groups: list[np.ndarray]  # per group, the indices into `runs` of its W slots
   eval_splits: tuple[str, ...] = ("train", "test")
+  image_captions: dict = dataclasses.field(default_factory=dict)  # picture -> what it shows
 
   @property
   def streams(self) -> bool:
@@ -125,14 +126,22 @@ class Experiment:
     keys = [sharding.to_host(s.key) for s in states]
     return stream_lib.Prefetcher(self.trainer, self.dataset.x_train, keys, chunks, self.mesh)
 
-  def init_states(self) -> list:
+  def init_states(self, start: dict | None = None) -> list:
+    """Every group's state at step 0. start: {seed: {name: params}} (`run.pretrained_params`):
+    seed s's params[name] start from start[s][name] instead of the task's init (optimizer
+    states do not depend on the params' values: Adam's and SGD's are zeros)."""
     shard = sharding.seed_sharding(self.mesh)
     states = []
     for group in self.groups:
       runs = [self.runs[i] for i in group.tolist()]
       seeds = np.asarray([run.seed for run in runs], np.int32)
       hparams = hyperparams.as_arrays([run.hparams for run in runs])
-      states.append(self.trainer.init(*sharding.put_global((seeds, hparams), shard)))
+      state = self.trainer.init(*sharding.put_global((seeds, hparams), shard))
+      if start is not None:
+        stacked = jax.tree.map(lambda *leaves: np.stack(leaves),
+                               *(start[s] for s in seeds.tolist()))
+        state = state.replace(params={**state.params, **sharding.put_global(stacked, shard)})
+      states.append(state)
     return states
 
 
@@ -179,12 +188,17 @@ def make_train(config, dataset: data_lib.Dataset | None = None,
                  if config.chunk_steps == -1 else config.chunk_steps)
   config_lib.check_chunking(config, chunk_steps)
   eval_splits = tuple(task.eval_splits) + (("val",) if dataset.x_val is not None else ())
+  labels_per_class = config.get("labels_per_class", 0)
+  if labels_per_class and task.sample_batch is not None:
+    raise ConfigError(f"config.labels_per_class={labels_per_class} does not apply to "
+                      f"task {config.task!r}, which draws its own minibatches; use 0")
   trainer = engine.make_trainer(task, dataset.example_shape, config.batch_size, mesh,
                                 config.eval_batch_size, dataset.x_train.dtype, dataset_metrics,
-                                eval_splits)
+                                eval_splits, labels_per_class, dataset.num_classes)
   width = sharding.group_width(config.seed_group, mesh)
   groups = rng.seed_groups(tuple(range(len(runs))), width)  # run indices, padded like seeds
-  return Experiment(config, runs, dataset, mesh, chunk_steps, trainer, groups, eval_splits)
+  return Experiment(config, runs, dataset, mesh, chunk_steps, trainer, groups, eval_splits,
+                    {} if task.images is None else task.images.captions)
 
 
 def _judge_metrics(config, task, judge: frechet.Judge):

@@ -5,10 +5,13 @@ runs (sweep points x seeds), their groups and the jitted trainer; a config with 
 `judge=`, a `frechet.Judge` its caller built (`experiments.judges.load_judge`).
 
 Order of work, so that bad input costs nothing and leaves nothing behind:
-  1. check the config, load the dataset, check they fit, build the mesh  (no files touched)
+  1. check the config, load the dataset, check they fit, build the mesh, check
+     config.pretrained's run against the config (`pretrained_run`)  (no files touched)
   2. claim the workdir: create it, write config.json (or check it equals the stored one)
   3. if results.json is already there, return it without training
-  4. print XLA's memory estimate of one compiled chunk (stop with one line if it cannot fit)
+  4. start every seed from the task's init, or its backbone from config.pretrained's params
+     of that seed (`pretrained_params`)
+     print XLA's memory estimate of one compiled chunk (stop with one line if it cannot fit)
      restore the newest checkpoint, if any, and train chunk by chunk, saving every
      `checkpoint_every` steps; the final state is saved too; tasks that draw pictures get
      `images/<name>_seed<seed>_step<step>.png` at every save; losses and periodic evaluations
@@ -24,9 +27,11 @@ agreed through Orbax's `reached_preemption`, so every process stops at the same 
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 
 import jax
+import ml_collections
 
 from genvdisc import config as config_lib
 from genvdisc import data as data_lib
@@ -35,6 +40,7 @@ from genvdisc import results as results_lib
 from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import ConfigError, DivergenceError, WorkdirError
 from genvdisc.evaluate import frechet
+from genvdisc.tasks import classification
 from genvdisc.train import memory, progress
 from genvdisc.train import stream as stream_lib
 from genvdisc.train import workdir as workdir_lib
@@ -54,6 +60,7 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
     raise ConfigError(f"config.judge={config.judge!r} needs its judge classifier: build it with "
                       "experiments.judges.load_judge and pass judge=, or set --config.judge=''")
   experiment = make_train(config, dataset, judge)
+  source = pretrained_run(config)
   log = log if distributed.is_primary() else (lambda line: None)
   stored = workdir_lib.claim(workdir, config, overwrite)
   if stored is not None:
@@ -62,7 +69,7 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
 
   start_time = time.time()
   data = experiment.device_data()
-  states = experiment.init_states()
+  states = experiment.init_states(None if source is None else pretrained_params(config, source))
   checkpointer = workdir_lib.checkpointer(workdir, config)
   batches = curves = None
   try:
@@ -126,6 +133,35 @@ def restore_seed_params(config, workdir: str, dataset: data_lib.Dataset | None =
   states = _restore_groups(experiment, workdir)
   return {run.seed: jax.tree.map(lambda a: a[slot], states[g].params)
           for g, slot, run in experiment.run_slots()}
+
+
+def pretrained_run(config) -> dict | None:
+  """The config.json of config.pretrained's run (None when config.pretrained is ''), checked
+  before anything is written or restored: a finished run (results.json) of every seed of
+  `config` whose network is the classifier's backbone (`classification.check_pretrained`)."""
+  workdir = config.get("pretrained", "")
+  if not workdir:
+    return None
+  if not os.path.exists(os.path.join(workdir, workdir_lib.RESULTS_JSON)):
+    raise ConfigError(f"config.pretrained={workdir!r} holds no finished run "
+                      f"({workdir_lib.RESULTS_JSON}); train it there first, or use '' (from "
+                      "scratch)")
+  source = results_lib.read_json(os.path.join(workdir, workdir_lib.CONFIG_JSON))
+  classification.check_pretrained(config, source)
+  missing = sorted(set(config_lib.parse_seeds(config.seeds))
+                   - set(config_lib.parse_seeds(source["seeds"])))
+  if missing:
+    raise ConfigError(f"config.pretrained={workdir!r} trained seeds {source['seeds']}, not "
+                      f"{','.join(map(str, missing))}; use config.seeds among them")
+  return source
+
+
+def pretrained_params(config, source: dict) -> dict[int, dict]:
+  """{seed: params it starts from}: each seed's params restored from config.pretrained (its
+  newest checkpoint, restored with `source`, its config.json), cut by
+  `classification.pretrained_start`."""
+  restored = restore_seed_params(ml_collections.ConfigDict(source), config.pretrained)
+  return {seed: classification.pretrained_start(params) for seed, params in restored.items()}
 
 
 def _restore_groups(experiment: Experiment, workdir: str, step: int | None = None) -> list:
@@ -198,7 +234,8 @@ def _write_images(experiment: Experiment, states: list, data: dict, step: int, w
   if experiment.trainer.images is not None:
     group_images = [sharding.to_host(experiment.trainer.images(s, data)) for s in states]
     workdir_lib.write_images(workdir, step, group_images,
-                             [(g, slot, run.name) for g, slot, run in experiment.run_slots()])
+                             [(g, slot, run.name) for g, slot, run in experiment.run_slots()],
+                             experiment.config.name, experiment.image_captions)
 
 
 def _run_values(experiment: Experiment, group_metrics: list, name: str) -> dict[str, float]:

@@ -47,6 +47,13 @@ def group_configs(config) -> list[tuple[dict, object]]:
   return out
 
 
+def check(config, dataset: data_lib.Dataset | None = None) -> None:
+  """Builds every group's experiment, as `train_and_evaluate` does before it trains: the
+  config's, its dataset's and its task's checks (nothing compiles, nothing is written)."""
+  for _, group in group_configs(config) or [({}, config)]:
+    experiment_lib.make_train(group, dataset)
+
+
 def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
                        dataset: data_lib.Dataset | None = None,
                        judge: frechet.Judge | None = None) -> dict:

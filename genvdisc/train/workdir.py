@@ -79,6 +79,7 @@ def claim(workdir: str, config, overwrite: bool = False) -> dict | None:
                        "pass a writable --workdir") from None
   distributed.barrier("claim_workdir")
   stored = results_lib.read_json(config_path)
+  stored = {**{k: v for k, v in config_lib.ADDED_FIELDS.items() if k in wanted}, **stored}
   diff = sorted(k for k in set(stored) | set(wanted)
                 if stored.get(k) != wanted.get(k) and k not in config_lib.RUN_CONTROL_FIELDS)
   if diff:
@@ -137,14 +138,17 @@ def write_results(workdir: str, results: dict) -> None:
       [results_lib.table_header(), *results_lib.markdown_rows(results)]) + "\n")
 
 
-def write_images(workdir: str, step: int, group_images: list[dict], seed_slots) -> None:
-  """images/<name>_seed<seed>_step<step>.png of every (group, slot, seed) (process 0)."""
+def write_images(workdir: str, step: int, group_images: list[dict], seed_slots, config_name: str,
+                 captions: dict[str, str]) -> None:
+  """images/<name>_seed<seed>_step<step>.png of every (group, slot, seed) (process 0), each
+  captioned '<config_name> seed <seed>, step <step>: <captions[name]>'."""
   if not distributed.is_primary():
     return
   for g, slot, seed in seed_slots:
     for name, images in group_images[g].items():
       images_lib.save_grid(os.path.join(workdir, IMAGES_DIR, f"{name}_seed{seed}_step{step}.png"),
-                           images[slot])
+                           images[slot], caption=images_lib.grid_caption(
+                               config_name, seed, step, captions.get(name, name)))
 
 
 def load_curves(workdir: str, up_to_step: int) -> list[dict]:
