@@ -130,20 +130,22 @@ def compute(dataset: str, out: str, seeds: tuple[int, ...] | None, log=print,
 
 def row_results(row: trained.Row | str, dataset: str, generative: bool, workdirs: str,
                 requested: tuple[int, ...] | None, seeds: tuple[int, ...], log) -> dict:
-  """{'per_size': {m: per_seed}, 'wall_time_s', 'seconds_per_1000'} of one row."""
-  start = time.time()
-  per_size = {}
+  """{'per_size': {m: per_seed}, 'wall_time_s' (the runs' own, summed over m),
+  'seconds_per_1000'} of one row."""
+  per_size, wall = {}, 0.0
   for m in SIZES:
+    start = time.time()
     if isinstance(row, str):
       per_size[str(m)] = closed_form(row, dataset, m, seeds)
+      wall += time.time() - start
     else:
-      sized = sized_row(row, m, generative)
-      per_size[str(m)] = trained.train_row(sized, workdirs, requested, log, ())["per_seed"]
+      results = trained.train_row(sized_row(row, m, generative), workdirs, requested, log, ())
+      per_size[str(m)], wall = results["per_seed"], wall + results["wall_time_s"]
     log(f"[genclf {row_name(row, dataset)} {size_label(m)}] test acc "
         f"{ACCURACY.text(_values(per_size[str(m)], 'test_accuracy'))}")
   cost = None if isinstance(row, str) else seconds_per_1000(sized_row(row, 0, generative),
                                                             workdirs, requested)
-  return {"per_size": per_size, "wall_time_s": time.time() - start, "seconds_per_1000": cost}
+  return {"per_size": per_size, "wall_time_s": wall, "seconds_per_1000": cost}
 
 
 def sized_row(row: trained.Row, m: int, generative: bool) -> trained.Row:
@@ -197,10 +199,14 @@ def closed_form(model: str, dataset: str, m: int, seeds) -> dict:
   return per_seed
 
 
-def _cost_text(row: dict) -> str:
-  """Seconds to classify 1000 test images (closed form: '-', not measured)."""
+def _row_keys(name: str, row: dict) -> tuple[str, str, str]:
+  return name, row["family"], row["role"]
+
+
+def _row_texts(row: dict) -> tuple[str, str]:
+  """Seconds to classify 1000 test images (closed form: '-', not measured), the row's wall time."""
   cost = row.get("seconds_per_1000")
-  return "-" if cost is None else f"{cost:.3g}"
+  return "-" if cost is None else f"{cost:.3g}", f"{row['wall_time_s']:.0f}"
 
 
 def _values(per_seed: dict, key: str) -> tuple[float, ...]:
@@ -233,9 +239,9 @@ def sections(record: dict) -> tuple[Section, ...]:
   out = []
   for dataset, r in record["datasets"].items():
     rows = r["rows"]
-    grid = tuple(GridRow((name, row["family"], row["role"]),
+    grid = tuple(GridRow(_row_keys(name, row),
                          tuple(Cell(_values(row["per_size"][str(m)], "test_accuracy"), ACCURACY)
-                               for m in SIZES), (_cost_text(row), f"{row['wall_time_s']:.0f}"))
+                               for m in SIZES), _row_texts(row))
                  for name, row in rows.items())
     out.append(Section(f"{dataset}: test accuracy % (mean ± std over seeds = labelled subsets + "
                        "inits) against labelled examples per class", ("row", "family", "role"),
@@ -250,13 +256,14 @@ def sections(record: dict) -> tuple[Section, ...]:
                        "accurate at every larger m", ("generative", "discriminative"), (),
                        ("mean curves", "per seed: median [min, max]"), tuple(crossings),
                        (("dataset", dataset),)))
-    corrupted = tuple(GridRow((name,), tuple(
+    corrupted = tuple(GridRow(_row_keys(name, row), tuple(
         Cell(_values(row["per_size"]["0"], f"test_{key}"), ACCURACY)
-        for key in ("accuracy",) + CORRUPTIONS)) for name, row in rows.items())
+        for key in ("accuracy",) + CORRUPTIONS), _row_texts(row)) for name, row in rows.items())
     out.append(Section(f"{dataset}, all labels: test accuracy % under additive Gaussian noise "
-                       "(sigma = level x the training inputs' std) and random 1-pixel shifts",
-                       ("row",), ("clean",) + tuple(k.removeprefix("accuracy_") for k in CORRUPTIONS),
-                       (), corrupted, (("dataset", dataset),)))
+                       "(sigma = level x the training inputs' std, clipped to their range) and "
+                       "random 1-pixel shifts", ("row", "family", "role"),
+                       ("clean",) + tuple(k.removeprefix("accuracy_") for k in CORRUPTIONS),
+                       ("s / 1000 images", "wall s"), corrupted, (("dataset", dataset),)))
   return tuple(out)
 
 
