@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
