@@ -1,6 +1,7 @@
 """Benchmarks of the engine: `python -m bench --suite=cpu|gpu|sweep --out BENCHMARKS.md [--quick]`.
 
-Runs the suite's sections (see bench/suites.py) and writes its block of `--out` atomically,
+Runs the suite's sections (see bench/suites.py) and writes its block of `--out` atomically
+(after every section, so an interrupted run keeps what it measured),
 keeping the other suites' blocks if the file has them: the cpu and sweep suites are run on the
 2-core CPU machine, the gpu suite on a GPU machine, and all end up in one BENCHMARKS.md. Run it
 with nothing else on the machine. `--quick` runs every section at tiny sizes (a smoke test);
@@ -49,14 +50,23 @@ def main(argv):
     for section in module.sections(suite):
       print(f"[bench] {section.title} done ({time.time() - start:.0f} s)", flush=True)
       sections.append(section)
+      # Written after every section, so a suite stopped part-way (a device lease running out)
+      # keeps the sections it finished.
+      write_block(suite, sections, time.time() - start, finished=False)
+  write_block(suite, sections, time.time() - start, finished=True)
+  print(f"[bench] wrote the {suite.name} block of {FLAGS.out}", flush=True)
+
+
+def write_block(suite, sections: list, seconds: float, finished: bool) -> None:
+  """Writes the suite's block of --out from the sections measured so far."""
   title = f"## {suite.name} suite" + (" (--quick: smoke test, numbers mean nothing)" * FLAGS.quick)
   repeats = f" --repeats={FLAGS.repeats}" if FLAGS.repeats is not None else ""
+  status = "" if finished else f" (unfinished: stopped after {sections[-1].title!r})"
   parts = [title, f"`python -m bench --suite={suite.name}`{' --quick' * FLAGS.quick}{repeats}, "
-                  f"{time.time() - start:.0f} s.", "### Machine", report.machine_info(),
+                  f"{seconds:.0f} s{status}.", "### Machine", report.machine_info(),
            "### Targets", report.targets_table(sections)]
   parts += [f"### {s.title}\n\n{s.text}" for s in sections]
   report.write_suite(FLAGS.out, suite.name, "\n\n".join(parts), PREAMBLE)
-  print(f"[bench] wrote the {suite.name} block of {FLAGS.out}", flush=True)
 
 
 if __name__ == "__main__":

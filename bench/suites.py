@@ -1,7 +1,11 @@
 """The suites: what each section measures, and how long, on each kind of machine.
 
 Sizes are chosen so that the full cpu suite takes under 10 minutes on an idle 2-core CPU and
-the gpu suite under 8 minutes on one H100; `--quick` shrinks any suite to a smoke test. The
+the gpu suite fits a 15-minute device lease: on one H200 (jax 0.11.2) 500 steps per run and 5
+repeats took 173 s for seed scaling (152 s with 1 repeat: the 32 sequential runs dominate) and
+34 s for the flax-style comparison, and the FLOP/s section did not end within the next 113 s,
+so the gpu suite now runs 200 steps and 3 repeats (not yet timed there); `--quick` shrinks any
+suite to a smoke test. The
 sweep suite (bench/sweep.py) times whole processes: about 2.2 hours on the 2-core CPU (about 1
 hour with --repeats=1).
 """
@@ -66,12 +70,12 @@ SUITES = {
         flops_configs=_FLOPS_CONFIGS, flops_seeds=(1, 16), flops_steps=20, matmul_size=2048,
         sample_images={"ddpm_digits": 100, "ar_digits": 1000}),
     "gpu": Suite(
-        name="gpu", repeats=5, seed_configs=_SEED_CONFIGS, seed_counts=(1, 8, 32, 64, 256),
+        name="gpu", repeats=3, seed_configs=_SEED_CONFIGS, seed_counts=(1, 8, 32, 64, 256),
         sequential_max=32,
-        seed_steps={"logreg_digits": 500, "svm_digits": 500, "mlp_mnist1d": 500,
-                    "cnn_mnist1d": 500, "vae_digits": 500},
-        compare_configs=_COMPARE_CONFIGS, compare_seeds=16, compare_steps=500, sklearn_seeds=(), torch=False,
-        flops_configs=_FLOPS_CONFIGS, flops_seeds=(1, 32, 256), flops_steps=500,
+        seed_steps={"logreg_digits": 200, "svm_digits": 200, "mlp_mnist1d": 200,
+                    "cnn_mnist1d": 200, "vae_digits": 200},
+        compare_configs=_COMPARE_CONFIGS, compare_seeds=16, compare_steps=200, sklearn_seeds=(), torch=False,
+        flops_configs=_FLOPS_CONFIGS, flops_seeds=(1, 32, 256), flops_steps=200,
         matmul_size=8192),
     "sweep": SweepSuite(
         name="sweep", configs=("mlp_mnist1d", "cnn_mnist1d"), learning_rates=4, seeds=8,

@@ -3,7 +3,7 @@
 import pytest
 
 from bench import report
-from tests.conftest import run_module
+from tests.conftest import Child, run_module, wait_until
 
 SECTIONS = ("### Machine", "### Targets", "### Seed scaling", "### Engine vs the flax-examples style",
             "### vs PyTorch", "### Hardware efficiency", "### vs scikit-learn",
@@ -23,7 +23,21 @@ def test_quick_cpu_suite_writes_every_section_and_keeps_the_gpu_block(tmp_path):
   cpu = text[text.index(report.suite_markers("cpu")[0]):text.index(report.suite_markers("cpu")[1])]
   for heading in SECTIONS:
     assert heading in cpu, heading
+  assert "unfinished" not in cpu
   assert [p.name for p in tmp_path.iterdir()] == ["BENCHMARKS.md"]  # no temporary files left
+
+
+@pytest.mark.slow
+def test_a_suite_killed_part_way_keeps_the_sections_it_finished(tmp_path):
+  out = tmp_path / "BENCHMARKS.md"
+  child = Child("bench", "--suite=gpu", "--quick", f"--out={out}")
+  wait_until(lambda: child.printed("Engine vs the flax-examples style done"), "two sections",
+             [child])
+  child.proc.kill()
+  child.finish()
+  text = out.read_text()
+  assert "### Seed scaling" in text and "### Hardware efficiency" not in text
+  assert "unfinished: stopped after" in text
 
 
 def test_write_suite_replaces_only_its_own_block(tmp_path):
