@@ -150,3 +150,26 @@ def test_bad_finetune_fields_are_one_config_error_line(overrides, message):
   with pytest.raises(ConfigError, match=message) as error:
     from_config(classifier(**overrides), data.load("digits"))
   assert "\n" not in str(error.value)
+
+
+def test_one_seed_of_the_pretrain_table_equals_its_entry_in_the_full_table(tmp_path, monkeypatch):
+  from experiments.tables import pretrain, trained
+  monkeypatch.setattr(pretrain, "LABELS_PER_CLASS", (2,))
+  # probe stands for both pretrained variants (finetune takes the same path), to save a compile
+  monkeypatch.setattr(pretrain, "VARIANTS", {v: pretrain.VARIANTS[v] for v in ("scratch", "probe")})
+  monkeypatch.setattr(pretrain, "PRETRAINED", ("probe",))
+  monkeypatch.setattr(pretrain, "PRETRAINING", trained.Row(
+      "ar_digits", overrides=(("judge", ""), ("image_grid", 0), ("eval_every", 0)),
+      name="ar_digits"))
+  sets = tuple((f"model_kwargs.{k}", str(v)) for k, v in TINY_NETWORK.items()) + tuple(
+      (k, str(v)) for k, v in dict(num_steps=2, chunk_steps=1, log_every=1, checkpoint_every=2,
+                                   seed_group=1).items())
+  compute = lambda seeds: pretrain.compute(str(tmp_path), seeds, log=quiet, sets=sets).record
+  full, alone = compute((0, 1)), compute((1,))
+  assert [r["variant"] for r in full["rows"]] == ["pretraining", "scratch", "probe"]
+  for row_full, row_alone in zip(full["rows"], alone["rows"]):
+    assert row_alone["per_seed"]["1"] == row_full["per_seed"]["1"], row_full["name"]
+    assert row_full["per_seed"]["0"] != row_full["per_seed"]["1"], row_full["name"]
+  probe, scratch = full["rows"][2]["per_seed"]["1"], full["rows"][1]["per_seed"]["1"]
+  assert probe["test_accuracy"] != scratch["test_accuracy"]   # started from the pretraining
+  assert len(pretrain.sections(full)) == 3
