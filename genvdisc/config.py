@@ -24,7 +24,7 @@ RUN_CONTROL_FIELDS = ("allow_fresh_start", "halt_on_divergence", "log_every")
 # Fields added to the defaults after runs were stored, with the value that reproduces those runs:
 # a stored config without one matches a config holding that value.
 ADDED_FIELDS = {"labels_per_class": 0, "robustness": False, "classify_samples": 100,
-                "classify_timesteps": 50, "dequantize": "none"}
+                "classify_timesteps": 50, "dequantize": "none", "class_batch": 0}
 
 
 def parse_seeds(seeds) -> tuple[int, ...]:

@@ -33,6 +33,19 @@ def test_bayes_rule_posterior_equals_the_analytic_one_on_two_gaussians():
   np.testing.assert_allclose(marginal, expected, rtol=1e-6)
 
 
+def test_classes_scored_a_few_at_a_time_give_the_same_scores_in_less_memory():
+  task, params = _conditional_ddpm()
+  config = shrunk_config("ddpm_digits_conditional", diffusion_steps=20, classify_timesteps=5,
+                         labels_per_class=5, judge="", image_grid=0, class_batch=3)
+  by_three = registry.from_config(config, data.load("digits"))
+  x, key = jnp.asarray(data.load("digits").x_test[:64]), jax.random.PRNGKey(3)
+  all_at_once, three_at_a_time = (jax.jit(t.predict) for t in (task, by_three))
+  np.testing.assert_allclose(three_at_a_time(params, x, key), all_at_once(params, x, key),
+                             rtol=1e-5, atol=1e-3)
+  temp = lambda f: f.lower(params, x, key).compile().memory_analysis().temp_size_in_bytes
+  assert temp(three_at_a_time) < 0.6 * temp(all_at_once)
+
+
 def test_class_log_prior_is_uniform_on_balanced_subsets_else_the_class_frequencies():
   d = data.load("digits")
   config = shrunk_config("mlp_digits", labels_per_class=3)
@@ -113,6 +126,7 @@ def _train(config, dataset, workdir):
     ("labels_per_class", 500, "mlp_digits"),
     ("robustness", True, "vae_digits"),
     ("classify_timesteps", 7, "ddpm_digits_conditional"),
+    ("class_batch", -1, "ar_digits_conditional"),
 ])
 def test_bad_genclf_fields_give_one_clear_error(field, value, task_config):
   config = shrunk_config(task_config)

@@ -17,6 +17,8 @@ def get_config():
   config.conditional = False           # vae/iwae/ddpm/autoregressive: model p(x|y) given the label (needs a labelled dataset)
   config.classify_samples = 100        # vae/iwae conditional: importance samples per class of log p(x|y) in the Bayes-rule classifier
   config.classify_timesteps = 50       # ddpm conditional: t's per example (stratified, shared with eps by every class) of the classifier's bound
+  config.class_batch = 0               # conditional: classes scored at once by the Bayes-rule classifier and log p(x) (0: all K, vmapped;
+                                       # n < K: lax.map over groups of n, evaluation memory / (K / n))
   config.beta = 1.0                    # vae/vaegan: weight of KL(q(z|x) || N(0, I)); 1 = the ELBO
   config.train_samples = 1             # vae: ELBO averaged over k z's; iwae: k of the IWAE bound
   config.iw_samples = 5000             # importance samples per example of the NLL estimate (Burda et al.: 5000)

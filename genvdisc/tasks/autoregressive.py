@@ -50,6 +50,7 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
           "'train,test' or 'test'")
   num_classes = dataset.num_classes if conditional else 0
   log_prior = bayes.class_log_prior(config, dataset)
+  class_batch = bayes.class_batch(config)
   length = math.prod(dataset.example_shape)
   try:
     model = AutoregressiveTransformer(vocab_size=quantizer.num_bins, length=length,
@@ -93,7 +94,7 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
     return lambda x, y, key: log_likelihood(params, x, y)   # exact: no key
 
   def predict(params, x, key):
-    return bayes.joint_log_probs(class_log_likelihood(params), x, key, log_prior)
+    return bayes.joint_log_probs(class_log_likelihood(params), x, key, log_prior, class_batch)
 
   def eval_metrics(params, batch, key):
     nll = -log_likelihood(params, batch["x"], batch_labels(batch))
@@ -105,7 +106,7 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
   def log_prob(params, x, key, labels=None):
     if labels is not None or not conditional:
       return log_likelihood(params, x, labels)
-    return bayes.marginal_log_prob(class_log_likelihood(params), x, key, num_classes)
+    return bayes.marginal_log_prob(class_log_likelihood(params), x, key, num_classes, class_batch)
 
   def sample_tokens(params, key, labels, n):
     """x_t ~ softmax(l_t / temperature) for t = 0..T-1, l_t from the prefix sampled so far

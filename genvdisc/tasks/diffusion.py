@@ -64,6 +64,7 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
           f"False: dataset {dataset.name!r} has no training labels here")
   num_classes = dataset.num_classes if conditional else 0
   log_prior = bayes.class_log_prior(config, dataset)
+  class_batch = bayes.class_batch(config)
   classify_timesteps = config.get("classify_timesteps", 50)
   require(not conditional or (isinstance(classify_timesteps, int) and 1 <= classify_timesteps
                               <= num_steps and num_steps % classify_timesteps == 0),
@@ -123,7 +124,7 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
     def class_log_likelihood(x, y, key):
       return -diffusion.stratified_bound(eps_fn(params, y), schedule, variances, to_levels(x), key,
                                          levels, classify_timesteps)
-    return bayes.joint_log_probs(class_log_likelihood, x, key, log_prior)
+    return bayes.joint_log_probs(class_log_likelihood, x, key, log_prior, class_batch)
 
   def eval_metrics(params, batch, key):
     k_bound, k_simple = jax.random.split(key)
@@ -139,7 +140,8 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
   def log_prob(params, x, key, labels=None):
     if labels is not None or not conditional:
       return -bound(params, x, labels, key)
-    return bayes.marginal_log_prob(lambda x, y, k: -bound(params, x, y, k), x, key, num_classes)
+    return bayes.marginal_log_prob(lambda x, y, k: -bound(params, x, y, k), x, key, num_classes,
+                                   class_batch)
 
   def sample(params, key, n, labels=None):
     if conditional and labels is None:

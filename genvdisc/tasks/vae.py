@@ -57,6 +57,7 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   encoder, decoder, latent = nets.encoder, nets.decoder, config.latent_dim
   num_classes, num_dims = dataset.num_classes, math.prod(dataset.example_shape)
   log_prior = bayes.class_log_prior(config, dataset)
+  class_batch = bayes.class_batch(config)
   classify_samples = min(config.get("classify_samples", 100), config.iw_samples)
   require(not conditional or classify_samples % min(chunk, classify_samples) == 0,
           "classify_samples", classify_samples,
@@ -123,7 +124,8 @@ def vae_from_config(config, dataset: Dataset) -> Task:
 
   def predict_observed(params, x, key):
     return bayes.joint_log_probs(
-        lambda x, y, k: iw_log_likelihood(params, x, y, k, classify_samples), x, key, log_prior)
+        lambda x, y, k: iw_log_likelihood(params, x, y, k, classify_samples), x, key, log_prior,
+        class_batch)
 
   def predict(params, x, key):
     k_observe, k_iw = jax.random.split(key)
@@ -151,7 +153,7 @@ def vae_from_config(config, dataset: Dataset) -> Task:
     if not conditional or labels is not None:
       return iw_log_likelihood(params, x, labels if conditional else None, k_iw)
     return bayes.marginal_log_prob(lambda x, y, k: iw_log_likelihood(params, x, y, k), x, k_iw,
-                                   num_classes)
+                                   num_classes, class_batch)
 
   def sample(params, key, n, labels=None):
     if conditional and labels is None:
