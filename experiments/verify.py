@@ -24,7 +24,6 @@ import sys
 import tempfile
 from typing import NamedTuple
 
-import jax
 from absl import app, flags, logging
 
 from experiments import tables
@@ -164,24 +163,10 @@ def markdown(checks: list[RowCheck], seeds: tuple[str, ...]) -> str:
   return "\n".join(lines)
 
 
-def machine() -> str:
-  """This machine's accelerators (jax.devices()) or CPU model (/proc/cpuinfo)."""
-  devices = jax.devices()
-  if devices[0].platform != "cpu":
-    return f"{len(devices)} x {devices[0].device_kind} ({devices[0].platform})"
-  try:
-    with open("/proc/cpuinfo") as f:
-      models = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-  except OSError:
-    models = []
-  return f"CPU: {models[0] if models else platform.processor() or platform.machine()}, " \
-         f"{os.cpu_count()} cores"
-
-
 def environment(recorded: dict) -> str:
   """This machine, and a table of package versions: recorded vs here."""
   here = results.package_versions()
-  lines = [f"this machine: {machine()}; Python {platform.python_version()}", "",
+  lines = [f"this machine: {results.machine()}; Python {platform.python_version()}", "",
            "| package | recorded | here |", "|---|---|---|"]
   for name in sorted(set(recorded) | set(here)):
     old, new = recorded.get(name, "not recorded"), here.get(name, "not recorded")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import platform
+import subprocess
 import uuid
 from importlib import metadata
 from typing import Callable, NamedTuple
@@ -21,6 +23,44 @@ def package_versions() -> dict[str, str]:
     except metadata.PackageNotFoundError:
       versions[name] = "not installed"
   return versions
+
+
+def machine() -> str:
+  """This machine's accelerators (jax.devices()) or CPU model (/proc/cpuinfo), e.g.
+  'CPU: AMD EPYC, 2 cores' or '1 x NVIDIA H200 (gpu)'. Bitwise equality holds per machine kind."""
+  import jax  # here, not at the top: writing a table json must not need a backend until now
+  devices = jax.devices()
+  if devices[0].platform != "cpu":
+    return f"{len(devices)} x {devices[0].device_kind} ({devices[0].platform})"
+  try:
+    with open("/proc/cpuinfo") as f:
+      models = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+  except OSError:
+    models = []
+  return f"CPU: {models[0] if models else platform.processor() or platform.machine()}, " \
+         f"{os.cpu_count()} cores"
+
+
+def source_commit() -> dict:
+  """{'commit': the git HEAD of genvdisc's source tree (None outside a checkout), 'dirty':
+  whether tracked files differ from it (None when unknown)}."""
+  root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+  def git(*args):
+    return subprocess.run(["git", "-C", root, *args], capture_output=True, text=True,
+                          timeout=30, check=True).stdout.strip()
+  try:
+    commit = git("rev-parse", "HEAD")
+    dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+  except (OSError, subprocess.SubprocessError):
+    return {"commit": None, "dirty": None}
+  return {"commit": commit, "dirty": dirty}
+
+
+def provenance() -> dict:
+  """What made a result: {'commit', 'dirty', 'machine', 'python', 'versions'}. Two results can
+  be bitwise equal only when commit (clean), machine kind and versions agree."""
+  return {**source_commit(), "machine": machine(), "python": platform.python_version(),
+          "versions": package_versions()}
 
 
 def mean_std(values) -> dict:

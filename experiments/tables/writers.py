@@ -175,7 +175,8 @@ def write(table: Table, data: TableData, out: str, stem: str) -> str:
   results.write_text_atomic(os.path.join(out, f"{stem}.md"), text)
   results.write_text_atomic(os.path.join(out, f"{stem}.csv"), csv_text(sections))
   results.write_json_atomic(os.path.join(out, f"{stem}.json"),
-                            {**data.record, "versions": results.package_versions()})
+                            {**data.record, "versions": results.package_versions(),
+                             "provenance": results.provenance()})
   figures = data.figures
   if figures is None:
     figures = {"": lambda: point_chart(f"genvdisc: {table.name}", sections)}

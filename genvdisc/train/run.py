@@ -112,6 +112,7 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
       "memory": estimate or None,
       "curves": curves.points,
       "versions": results_lib.package_versions(),
+      "provenance": results_lib.provenance(),
       "wall_time_s": wall,
   }
   workdir_lib.write_results(workdir, results)

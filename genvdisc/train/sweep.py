@@ -113,5 +113,6 @@ def combine(config, parts: list[tuple[dict, dict]]) -> dict:
       **results_lib.sweep_summary(as_json, runs, per_run),
       "curves": [{"step": step, "per_seed": curves[step]} for step in sorted(curves)],
       "versions": results_lib.package_versions(),
+      "provenance": results_lib.provenance(),
       "wall_time_s": sum(g["wall_time_s"] for g in groups),
   }
