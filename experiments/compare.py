@@ -1,19 +1,22 @@
 """Compares finished runs: one summary table, and their curves overlaid in one PNG.
 
-  python -m experiments.compare runs/mlp_digits runs/mlp_digits_lr3e-3 [--out=compare.png]
+  python -m experiments.compare runs/mlp_digits runs/mlp_digits_lr3e-3 [--out=runs/lr.png]
 
-Reads each RUN_DIR/results.json. Prints one markdown table: a row per run with the config
-fields that differ between the runs (dotted for nested fields, '-' where a run lacks one), its
+Reads each RUN_DIR/results.json. A sweep counts as one run per point, 'RUN_DIR [point]' (the
+selected one marked ✓), with the point's values in its config: nothing is averaged over
+different hyperparameters. Prints one markdown table: a row per run with the config fields that
+differ between the runs (dotted for nested fields, '-' where a run lacks one), its number of
 seeds (with any diverged or loss-increased ones) and every summarised metric as mean ± std over
-its non-diverged seeds. Writes --out: one panel per metric of the runs' `curves` (the periodic
-evaluations, the final one and any logged training metric), each run's mean over seeds against
-the step with a ± std band.
+its non-diverged seeds. With --out, writes there one panel per metric of the runs' `curves` (the
+periodic evaluations, the final one and any logged training metric), each run's mean over seeds
+against the step with a ± std band; without it, draws nothing.
 Bad input (no run, a missing directory or results.json): one line on stderr, exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import math
 import os
 import sys
@@ -62,11 +65,43 @@ def differing_fields(configs: list[dict]) -> list[str]:
   return [f for f in fields if len({repr(c.get(f, missing)) for c in flat}) > 1]
 
 
+def set_field(config: dict, field: str, value) -> None:
+  """config[field] = value, dotted fields inside nested dicts ('model_kwargs.hidden_sizes')."""
+  *path, leaf = field.split(".")
+  for part in path:
+    config = config.setdefault(part, {})
+  config[leaf] = value
+
+
+def point_runs(label: str, run: dict) -> dict[str, dict]:
+  """{label: run} without a sweep; a sweep's results as one results-shaped dict per point,
+  '<label> [<point>]' (✓ when selected): its config with the point's values (no sweep, the
+  validation fraction it held out), its seeds' metrics and curves, its own summary."""
+  if "points" not in run:
+    return {label: run}
+  chosen = (run.get("selected") or {}).get("label")
+  out = {}
+  for entry in run["points"]:
+    config = copy.deepcopy(run["config"])
+    for field, value in {**entry["point"], "sweep": "",
+                         "validation_fraction": run["validation_fraction"]}.items():
+      set_field(config, field, value)
+    seed_of = {name: str(run["runs"][name]["seed"]) for name in entry["runs"]}
+    curves = [{"step": point["step"], "per_seed": {seed_of[n]: m for n, m in
+                                                   point["per_seed"].items() if n in seed_of}}
+              for point in run.get("curves", [])]
+    mark = " ✓" if entry["label"] == chosen else ""
+    out[f"{label} [{entry['label']}]{mark}"] = {
+        "config": config, "per_seed": {seed_of[n]: run["per_seed"][n] for n in entry["runs"]},
+        "summary": entry["summary"], "curves": [c for c in curves if c["per_seed"]]}
+  return out
+
+
 def table(runs: dict[str, dict]) -> str:
   """The markdown table of the module docstring; `runs` maps a label to its results.json."""
   fields = differing_fields([r["config"] for r in runs.values()])
   metrics = sorted(set().union(*(r["summary"] for r in runs.values())))
-  header = ["run", *fields, "seeds", *metrics]
+  header = ["run", *fields, "n seeds", *metrics]
   lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
   for label, r in runs.items():
     config = flatten(r["config"])
@@ -115,13 +150,18 @@ def overlay(runs: dict[str, dict]):
   return fig
 
 
-def compare(run_dirs: list[str], out: str, log=print) -> None:
-  """Prints the table of `run_dirs` and writes the overlay to `out` (module docstring)."""
+def compare(run_dirs: list[str], out: str | None, log=print) -> None:
+  """Prints the table of `run_dirs` and writes the overlay to `out` (None: no overlay), as the
+  module docstring says."""
   if not run_dirs:
     raise ConfigError("usage: python -m experiments.compare RUN_DIR [RUN_DIR ...] "
-                      "[--out=compare.png]")
-  runs = {os.path.normpath(d): load(d) for d in run_dirs}
+                      "[--out=FILE.png]")
+  runs = {}
+  for d in run_dirs:
+    runs.update(point_runs(os.path.normpath(d), load(d)))
   log(table(runs))
+  if out is None:
+    return
   fig = overlay(runs)
   if fig is None:
     log("no curves to plot")
@@ -142,7 +182,8 @@ class _Parser(argparse.ArgumentParser):
 def main(argv=None):
   parser = _Parser(prog="python -m experiments.compare", description=__doc__.split("\n")[0])
   parser.add_argument("run_dirs", nargs="*", metavar="RUN_DIR", help="a run's workdir")
-  parser.add_argument("--out", default="compare.png", help="where to write the curves' overlay")
+  parser.add_argument("--out", default=None,
+                      help="where to write the curves' overlay (a PNG); none without it")
   args = parser.parse_args(argv)
   try:
     compare(args.run_dirs, args.out)

@@ -26,6 +26,7 @@ from genvdisc.errors import ConfigError
 CONFIGS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configs")
 CONFIGS_PACKAGE = "experiments.configs"
 DEFAULTS_FILES = ("default.py", "generative.py")
+BOOLEAN_TEXT = ("true", "t", "1", "false", "f", "0")  # what absl's boolean parser accepts
 
 
 def config_spec(argv: list[str], flag: str = "config") -> str | None:
@@ -96,14 +97,21 @@ def field_names(config: ConfigDict) -> list[str]:
   return [name for name, _ in _walk(config)]
 
 
-def check_overrides(config: ConfigDict, names: list[str]) -> None:
-  """Each overridden field exists; else `unknown field 'x'; did you mean 'y'?`."""
+def check_overrides(config: ConfigDict, names: list[str], argv: list[str] = (),
+                    flag: str = "config") -> None:
+  """Each overridden field exists (else `unknown field 'x'; did you mean 'y'?`), and each
+  boolean field set in `argv` gets a boolean (else one line naming the field, not absl's tuple)."""
   fields = field_names(config)
   for name in names:
     if name not in fields:
       close = difflib.get_close_matches(name, fields, n=1)
       hint = f"did you mean '{close[0]}'?" if close else "--show_config lists the fields"
       raise ConfigError(f"unknown field '{name}'; {hint}")
+  booleans = {name for name, value in _leaves(config) if isinstance(value, bool)}
+  for arg in argv:
+    match = re.match(rf"-{{1,2}}{flag}\.([^=]+)=(.*)", arg)
+    if match and match.group(1) in booleans and match.group(2).lower() not in BOOLEAN_TEXT:
+      raise ConfigError(f"config.{match.group(1)}={match.group(2)!r} must be True or False")
 
 
 def _imported_configs(path: str) -> list[str]:

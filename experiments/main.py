@@ -16,8 +16,10 @@ A config with `judge` set (GAN, VAE-GAN) trains its judge classifier once into
 prints every field with its value and meaning (experiments/config_help.py) and trains nothing.
 
 Bad input (a config file that fails to load, an unknown field, model or dataset, an unwritable
-workdir, ...) exits with code 2 and one line.
-SIGTERM/SIGINT stop at the next chunk with a checkpoint and exit code 75; rerun to resume.
+workdir, ...) exits with code 2 and one line; an OS error (a full disk) with code 1 and one line
+naming the path and errno. SIGTERM/SIGINT stop a training run at the next chunk with a
+checkpoint, anything else (setup, compilation, evaluation) at once: one line, exit code 75;
+rerun the same command to resume (genvdisc/train/preemption.py).
 """
 
 import os
@@ -67,7 +69,8 @@ def parse_flags(argv):
   try:
     spec = config_help.config_spec(argv)
     if spec is not None:
-      config_help.check_overrides(config_help.load(spec), config_help.override_names(argv))
+      config_help.check_overrides(config_help.load(spec), config_help.override_names(argv),
+                                argv)
     return FLAGS(argv)
   except (flags.Error, GenvdiscError) as e:
     print(f"error: {e}", file=sys.stderr)
@@ -82,20 +85,17 @@ def main(argv):
     return
   if not FLAGS["verbosity"].present:
     logging.set_verbosity(logging.WARNING)  # Orbax logs every save at INFO
-  try:
+  # Entered before distributed.initialize, so that JAX's preemption service takes SIGTERM over.
+  with preemption.exits_cleanly():
     distributed.initialize(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id,
                            auto=FLAGS.multihost)
     log = lambda line: print(line, flush=True)
+    with FLAGS.config.unlocked():  # where the results' rerun commands start
+      FLAGS.config.config_file = config_flags.get_config_filename(FLAGS["config"])
     config_lib.validate(FLAGS.config)  # bad input fails before a judge trains
     judge = judge_for(FLAGS.config, os.path.join(FLAGS.workdir, JUDGES_DIR), log)
     run = train_and_evaluate(FLAGS.config, FLAGS.workdir, log=log, overwrite=FLAGS.overwrite,
                              judge=judge)
-  except GenvdiscError as e:
-    print(f"error: {e}", file=sys.stderr)
-    sys.exit(2)
-  except preemption.Preempted as e:
-    print(str(e), file=sys.stderr)
-    sys.exit(preemption.EXIT_CODE)
   if not distributed.is_primary():
     return
   print(results.table_header())

@@ -19,18 +19,17 @@ accuracy), as the table shows them.
 Bad input (no --table included) prints one line and exits with code 2. SIGTERM/SIGINT stop as
 in experiments.main: a training run stops at the next chunk with a checkpoint, anything else
 (a closed-form fit, an evaluation) at once; one line, exit code 75; rerun the same command to
-resume (finished rows are read back).
+resume (finished rows are read back). An OS error (a full disk) is one line naming the path
+and errno, exit code 1.
 """
 
-import contextlib
-import signal
 import sys
 
 from absl import app, flags, logging
 
 from experiments import tables
+from experiments.tables import parse_sets
 from genvdisc.config import parse_seeds
-from genvdisc.errors import ConfigError, GenvdiscError
 from genvdisc.train import preemption
 
 FLAGS = flags.FLAGS
@@ -40,16 +39,6 @@ flags.DEFINE_string("out", "runs", "Directory for the tables' workdirs and files
 flags.DEFINE_string("seeds", None, "Only these seeds (splits), e.g. '3' or '0,1'.")
 flags.DEFINE_multi_string("set", [], "field=value overriding a config field of every row of a "
                           "trained table, e.g. num_steps=500 (repeatable).")
-
-
-def parse_sets(sets: list[str]) -> tuple[tuple[str, str], ...]:
-  pairs = []
-  for text in sets:
-    field, sep, value = text.partition("=")
-    if not sep or not field:
-      raise ConfigError(f"--set={text!r} is invalid; use field=value, e.g. --set=num_steps=500")
-    pairs.append((field, value))
-  return tuple(pairs)
 
 
 def parse_flags(argv):
@@ -65,44 +54,19 @@ def fail(message: str) -> None:
   sys.exit(2)
 
 
-def _interrupt(signum, frame):
-  """SIGINT/SIGTERM outside a training run (where PreemptionGuard takes them over)."""
-  del frame
-  raise KeyboardInterrupt(signal.Signals(signum).name)
-
-
-@contextlib.contextmanager
-def signals_interrupt():
-  """Within: SIGINT and SIGTERM raise KeyboardInterrupt (args: the signal's name)."""
-  previous = {sig: signal.signal(sig, _interrupt) for sig in preemption.SIGNALS}
-  try:
-    yield
-  finally:
-    for sig, handler in previous.items():
-      signal.signal(sig, handler)
-
-
 def run(table: str, out: str, seeds: str | None, sets: list[str], log) -> None:
   """Reproduces `table` ('all': every table) into `out` and prints its markdown; bad input is
-  one line and exit 2, SIGINT/SIGTERM one line and exit 75 (module docstring)."""
-  with signals_interrupt():
-    try:
-      seed_tuple = None if seeds is None else parse_seeds(seeds)
-      set_pairs = parse_sets(sets)
-      names = list(tables.TABLES) if table == "all" else [table]
-      tables.check_sets(names, set_pairs)
-      for name in names:
-        text = tables.reproduce(name, out, seed_tuple, log, set_pairs)
-        print(text if table != "all" else f"## {name}\n\n{text}", flush=True)
-    except GenvdiscError as e:
-      fail(str(e))
-    except preemption.Preempted as e:
-      print(str(e), file=sys.stderr)
-      sys.exit(preemption.EXIT_CODE)
-    except KeyboardInterrupt as e:
-      print(f"interrupted ({e.args[0] if e.args else 'SIGINT'}) before the table was written: "
-            f"finished runs in {out} are kept; rerun the same command to resume", file=sys.stderr)
-      sys.exit(preemption.EXIT_CODE)
+  one line and exit 2, SIGINT/SIGTERM one line and exit 75, an OS error one line and exit 1
+  (module docstring)."""
+  with preemption.exits_cleanly(f"before the table was written: finished runs in {out} are "
+                                "kept; rerun the same command to resume"):
+    seed_tuple = None if seeds is None else parse_seeds(seeds)
+    set_pairs = parse_sets(sets)
+    names = list(tables.TABLES) if table == "all" else [table]
+    tables.check_sets(names, set_pairs)
+    for name in names:
+      text = tables.reproduce(name, out, seed_tuple, log, set_pairs)
+      print(text if table != "all" else f"## {name}\n\n{text}", flush=True)
 
 
 def main(argv):

@@ -20,7 +20,7 @@ REQUIRED = ("name", "task", "model", "model_kwargs", "dataset", "optimizer", "le
 
 
 # Fields that control how a run proceeds, not what it computes: a workdir accepts changes to them.
-RUN_CONTROL_FIELDS = ("allow_fresh_start", "halt_on_divergence", "log_every")
+RUN_CONTROL_FIELDS = ("allow_fresh_start", "halt_on_divergence", "log_every", "config_file")
 # Fields added to the defaults after runs were stored, with the value that reproduces those runs:
 # a stored config without one matches a config holding that value.
 ADDED_FIELDS = {"labels_per_class": 0, "robustness": False, "classify_samples": 100,
@@ -28,16 +28,27 @@ ADDED_FIELDS = {"labels_per_class": 0, "robustness": False, "classify_samples": 
 
 
 def parse_seeds(seeds) -> tuple[int, ...]:
-  """'0,1,2,3,4' -> (0, 1, 2, 3, 4); '3' or 3 -> (3,). Seeds are distinct non-negative ints."""
+  """'0,1,2,3,4' or '0-4' -> (0, 1, 2, 3, 4); '3' or 3 -> (3,); '0-2,7' -> (0, 1, 2, 7).
+  Seeds are distinct non-negative ints; a range 'a-b' includes both ends (a <= b)."""
   text = ",".join(str(s) for s in seeds) if isinstance(seeds, (tuple, list)) else str(seeds)
   try:
-    parsed = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    parsed = tuple(seed for part in text.replace(" ", "").split(",") if part
+                   for seed in _seed_range(part))
   except ValueError:
     parsed = ()
   if not parsed or min(parsed) < 0 or len(set(parsed)) != len(parsed):
     raise ConfigError(f"config.seeds={seeds!r} must be distinct non-negative integers, "
-                      "e.g. --config.seeds=0,1,2,3,4")
+                      "e.g. --config.seeds=0,1,2,3,4 or 0-4")
   return parsed
+
+
+def _seed_range(part: str) -> range:
+  """'3' -> range(3, 4); '0-9' -> range(0, 10); ValueError for anything else."""
+  first, dash, last = part.partition("-")
+  start, stop = int(first), int(last if dash else first)
+  if stop < start:
+    raise ValueError(part)
+  return range(start, stop + 1)
 
 
 def _require(condition: bool, field: str, value, valid: str) -> None:
@@ -81,15 +92,6 @@ def validate(config) -> tuple[int, ...]:
   _require(config.get("eval_every", 0) >= 0, "eval_every", config.get("eval_every"),
            "0 (only at the end) or an integer >= 1")
   return parse_seeds(config.seeds)
-
-
-def check_chunking(config, chunk_steps: int) -> None:
-  """Chunks must tile the log, checkpoint and eval intervals, so a resumed run follows the same grid."""
-  for field in ("log_every", "checkpoint_every", "eval_every"):
-    if config.get(field, 0) % chunk_steps:
-      raise ConfigError(f"config.{field}={config[field]} is not a multiple of the chunk length "
-                        f"{chunk_steps}; use --config.{field}={max(1, config[field] // chunk_steps) * chunk_steps}"
-                        " or a --config.chunk_steps that divides it")
 
 
 def check_fits_dataset(config, dataset: data_lib.Dataset) -> None:

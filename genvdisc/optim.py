@@ -28,6 +28,12 @@ def make_schedule(name: str, learning_rate: float, num_steps: int) -> optax.Sche
   raise ConfigError(f"config.lr_schedule={name!r} is invalid; use one of {', '.join(SCHEDULES)}")
 
 
+def decays(schedule: str) -> bool:
+  """Whether `schedule`'s learning rate at a step depends on num_steps (every schedule but
+  `constant`), so that a run continued past its num_steps would not equal a longer run."""
+  return schedule != "constant"
+
+
 @dataclasses.dataclass(frozen=True)
 class Optimizer:
   """An injected-hyperparameter optax optimizer and the run hyperparameter that is its learning

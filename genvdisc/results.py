@@ -109,10 +109,12 @@ def selection_metric(config: dict) -> str:
 
 
 def sweep_summary(config: dict, runs, per_run: dict[str, dict]) -> dict:
-  """A sweep's `points` (each: its values, label, run names and `summarize` of its runs) and
+  """A sweep's `points` (each: its values, label, run names and `summarize` of its runs),
   `selected`: the point with the best mean of the validation metric `selection_metric(config)`
-  (None when no point has it). runs: objects with .name, .point and .label. {} without a sweep.
-  Test metrics are reported for every point and never used here."""
+  (None when no point has it), and `summary`: the selected point's own (`summary_of` names it;
+  {} when none is selected), so that no number averages over different hyperparameters.
+  runs: objects with .name, .point and .label. {} without a sweep. Test metrics are reported for
+  every point and never used here."""
   if not config.get("sweep", ""):
     return {}
   select = selection_metric(config)
@@ -123,13 +125,30 @@ def sweep_summary(config: dict, runs, per_run: dict[str, dict]) -> dict:
   for entry in points.values():
     entry["summary"] = summarize({name: per_run[name] for name in entry["runs"]})
   scored = [e for e in points.values() if select in e["summary"]]
-  selected = None
+  selected, best = None, None
   if scored:
     sign = 1.0 if higher_is_better(select) else -1.0
     best = max(scored, key=lambda e: sign * e["summary"][select]["mean"])
     selected = {"metric": select, "label": best["label"], "point": best["point"],
                 "value": best["summary"][select]["mean"]}
-  return {"points": list(points.values()), "selected": selected}
+  return {"points": list(points.values()), "selected": selected,
+          "summary": best["summary"] if best else {},
+          "summary_of": (f"the selected point {best['label']} (by {select})" if best
+                         else "no point: none has the selection metric")}
+
+
+def point_label(run_name: str) -> str:
+  """The sweep point of a run's name: 'learning_rate=0.01' of 'learning_rate=0.01,seed=2',
+  '' of a run without a sweep ('2'); names as `train.experiment.Run` makes them."""
+  return run_name.rpartition(",seed=")[0]
+
+
+def by_point(run_names) -> dict[str, list[str]]:
+  """{point label: its run names}, in first-seen order ({'': names} without a sweep)."""
+  groups: dict[str, list[str]] = {}
+  for name in run_names:
+    groups.setdefault(point_label(name), []).append(name)
+  return groups
 
 
 class Headline(NamedTuple):
@@ -218,17 +237,20 @@ def format_summary(results: dict) -> str:
 def write_atomic(path: str, write: Callable[[str], None]) -> None:
   """write(tmp) makes the file at `tmp`, a fresh name in the directory of `path`; it is then
   renamed over `path`, so a crash never leaves half a file (text, JSON or PNG). The file is
-  created with mode 0666 less the umask (0644 under umask 022), as `open` would."""
+  created with mode 0666 less the umask (0644 under umask 022), as `open` would. Any failure
+  removes `tmp`; an OS error (disk full, ...) is raised as OSError(errno, strerror, path)."""
   directory = os.path.dirname(os.path.abspath(path))
-  os.makedirs(directory, exist_ok=True)
   tmp = os.path.join(directory, f".tmp-{os.path.basename(path)}-{uuid.uuid4().hex}")
-  os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
   try:
+    os.makedirs(directory, exist_ok=True)
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     write(tmp)
     os.replace(tmp, path)
-  except BaseException:
+  except BaseException as e:
     if os.path.exists(tmp):
       os.unlink(tmp)
+    if isinstance(e, OSError):
+      raise OSError(e.errno, e.strerror or str(e), path) from None
     raise
 
 

@@ -8,6 +8,9 @@ else folds a constant that no training step reaches (steps are < 2^32 - 2):
                                      EVAL_DATASET_METRICS_DATA and EVAL_IMAGES_DATA
   fold_in(run key, LABELS_KEY_DATA)  the seed's labelled subset (semi-supervised tables)
   fold_in(PRNGKey(s), GENERATION_KEY_DATA)  samples a table draws from seed s's trained model
+  PRNGKey(s) itself (`split_key`)    what a table draws for split s outside training: learning-
+                                     curve subsets, dequantisation noise, corruptions, samples of
+                                     a closed-form model
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ def seed_keys(seed) -> tuple[jax.Array, jax.Array]:
   """(init key, run key) of a seed; the run key is the seed's `TrainState.key`."""
   init_key, run_key = jax.random.split(jax.random.PRNGKey(seed))
   return init_key, run_key
+
+
+def split_key(seed) -> jax.Array:
+  """PRNGKey(seed): the key of split (or seed) `seed` of a table's draws outside training."""
+  return jax.random.PRNGKey(seed)
 
 
 def step_keys(run_key: jax.Array, step) -> jax.Array:

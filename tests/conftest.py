@@ -12,6 +12,12 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def pytest_addoption(parser):
+  parser.addoption("--update-goldens", action="store_true",
+                   help="rewrite tests/golden/*.json from this run instead of comparing "
+                        "(tests/test_golden.py)")
+
+
 def shrunk_config(name: str, **overrides):
   """experiments/configs/<name>.py with few steps and seeds; `overrides` set any field."""
   config = importlib.import_module(f"experiments.configs.{name}").get_config()

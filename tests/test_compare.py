@@ -29,7 +29,7 @@ def test_table_has_only_the_differing_fields_and_mean_std():
           "b": fake_run(0.01, {"0": [(10, 5.0), (20, 5.0)]})}
   runs["b"]["config"]["mesh"]["data"] = 2
   lines = compare.table(runs).splitlines()
-  assert lines[0] == "| run | learning_rate | mesh.data | seeds | loss |"
+  assert lines[0] == "| run | learning_rate | mesh.data | n seeds | loss |"
   # run a: final losses 1 and 3 -> mean 2, sample std sqrt(2) = 1.41
   assert lines[2] == "| a | 0.1 | 1 | 2 | 2 ± 1.4 |"
   assert lines[3] == "| b | 0.01 | 2 | 1 | 5 ± 0 |"
@@ -48,6 +48,49 @@ def test_curves_average_the_seeds_that_logged_the_metric():
   assert curves.series(run["curves"], "accuracy")[1].tolist() == [0.5]
   run["curves"][0]["per_seed"]["1"].update(diverged_at_step=5, loss_increased=True)
   assert curves.metric_names(run["curves"]) == ["accuracy", "loss"]
+
+
+def fake_sweep() -> dict:
+  """A results.json-shaped sweep: learning rates 0.1 (seeds 0, 1) and 0.01 (seed 0), its final
+  losses 1, 3 and 7, the selected point 0.1 and a pooled top-level summary no row may show."""
+  names = {"learning_rate=0.1,seed=0": (0, 0.1, 1.0), "learning_rate=0.1,seed=1": (1, 0.1, 3.0),
+           "learning_rate=0.01,seed=0": (0, 0.01, 7.0)}
+  per_seed = {name: {"loss": loss} for name, (_, _, loss) in names.items()}
+  points = [{"label": f"learning_rate={lr:g}", "point": {"learning_rate": lr},
+             "runs": [n for n, (_, rate, _) in names.items() if rate == lr],
+             "summary": results.summarize({n: per_seed[n] for n, (_, rate, _) in names.items()
+                                           if rate == lr})} for lr in (0.1, 0.01)]
+  return {"config": {"name": "mlp_digits", "learning_rate": 0.001, "mesh": {"seed": -1, "data": 1},
+                     "sweep": "learning_rate=0.1,0.01", "validation_fraction": -1.0},
+          "runs": {name: {"seed": seed, "point": {"learning_rate": lr}} for name, (seed, lr, _)
+                   in names.items()},
+          "per_seed": per_seed, "summary": results.summarize(per_seed), "points": points,
+          "selected": {"label": "learning_rate=0.1"}, "validation_fraction": 0.1,
+          "curves": [{"step": 10, "per_seed": per_seed}]}
+
+
+def test_a_sweep_compares_per_point_with_the_point_values_in_its_config():
+  runs = {"lone": fake_run(0.1, {"0": [(10, 2.0)]}), **compare.point_runs("sw", fake_sweep())}
+  assert list(runs) == ["lone", "sw [learning_rate=0.1] ✓", "sw [learning_rate=0.01]"]
+  lines = compare.table(runs).splitlines()
+  assert lines[0] == "| run | learning_rate | sweep | validation_fraction | n seeds | loss |"
+  assert lines[2:] == ["| lone | 0.1 | - | - | 1 | 2 ± 0 |",
+                       "| sw [learning_rate=0.1] ✓ | 0.1 | '' | 0.1 | 2 | 2 ± 1.4 |",
+                       "| sw [learning_rate=0.01] | 0.01 | '' | 0.1 | 1 | 7 ± 0 |"]
+  point = runs["sw [learning_rate=0.1] ✓"]
+  assert point["curves"] == [{"step": 10, "per_seed": {"0": {"loss": 1.0}, "1": {"loss": 3.0}}}]
+  assert curves.series(point["curves"], "loss")[1].tolist() == [2.0]
+
+
+def test_without_out_only_the_table_is_printed(tmp_path, monkeypatch):
+  run_dir = tmp_path / "run"
+  run_dir.mkdir()
+  results.write_json_atomic(str(run_dir / "results.json"), fake_sweep())
+  monkeypatch.chdir(tmp_path)
+  lines = []
+  compare.compare([str(run_dir)], None, log=lines.append)
+  assert len(lines) == 1 and lines[0].count("\n") == 4   # header, rule, a row per point
+  assert sorted(os.listdir(tmp_path)) == ["run"]
 
 
 @pytest.mark.parametrize("make, message", [
@@ -81,7 +124,7 @@ def test_two_real_runs_differing_in_learning_rate(tmp_path):
   lines = []
   compare.compare(dirs, str(out), log=lines.append)
   table = lines[0].splitlines()
-  assert table[0].startswith("| run | learning_rate | seeds | ")
+  assert table[0].startswith("| run | learning_rate | n seeds | ")
   runs = [results.read_json(os.path.join(d, "results.json")) for d in dirs]
   for line, run_dir, run, lr in zip(table[2:], dirs, runs, (0.1, 0.01)):
     accuracy = run["summary"]["test_accuracy"]

@@ -1,5 +1,8 @@
 """Config validation: every bad field is a ConfigError naming the field and a valid value."""
 
+import subprocess
+import sys
+
 import pytest
 import tensorflow_datasets as tfds
 
@@ -10,14 +13,16 @@ from tests.conftest import ROOT, shrunk_config
 
 
 @pytest.mark.parametrize("text, seeds", [("0,1,2,3,4", (0, 1, 2, 3, 4)), ("3", (3,)), (3, (3,)),
-                                         ((0, 2), (0, 2)), (" 4, 5 ", (4, 5))])
+                                         ((0, 2), (0, 2)), (" 4, 5 ", (4, 5)),
+                                         ("0-4", (0, 1, 2, 3, 4)), ("0-2,7", (0, 1, 2, 7)),
+                                         ("5-5", (5,))])
 def test_parse_seeds(text, seeds):
   assert config_lib.parse_seeds(text) == seeds
 
 
-@pytest.mark.parametrize("text", ["", "a", "1,1", "-1", "0;1"])
+@pytest.mark.parametrize("text", ["", "a", "1,1", "-1", "0;1", "3-1", "0-", "0-2,2", "1-a"])
 def test_parse_seeds_rejects(text):
-  with pytest.raises(ConfigError, match="config.seeds=.*e.g. --config.seeds=0,1,2,3,4"):
+  with pytest.raises(ConfigError, match="config.seeds=.*e.g. --config.seeds=0,1,2,3,4 or 0-4"):
     config_lib.parse_seeds(text)
 
 
@@ -29,8 +34,7 @@ def test_parse_seeds_rejects(text):
     ("num_steps", 0, r"config.num_steps=0 is invalid; use an integer >= 1"),
     ("seed_group", 0, r"config.seed_group=0 is invalid"),
     ("chunk_steps", 0, r"config.chunk_steps=0 is invalid; use -1"),
-    ("log_every", 15, r"config.log_every=15 is not a multiple of the chunk length 10; use "
-                      r"--config.log_every=10"),
+    ("log_every", 0, r"config.log_every=0 is invalid; use an integer >= 1"),
     ("batch_size", 500, r"config.batch_size=500 exceeds the 112 training examples of 'iris'"),
     ("model", "cnn1d", r"model 'cnn1d' needs sequence inputs but dataset 'iris' is tabular \(4,\)"),
 ])
@@ -61,3 +65,13 @@ def test_every_experiment_config_is_valid():
     for name in names:
       config = shrunk_config(name)
       run.make_train(config)  # building a task trains nothing, judges included
+
+
+def test_a_boolean_field_given_a_word_is_one_line_naming_it(tmp_path):
+  """`--config.robustness=maybe`: one line naming the field, not absl's Python tuple."""
+  out = subprocess.run([sys.executable, "-m", "experiments.main",
+                        "--config=experiments/configs/logreg_digits.py", "--config.robustness=maybe",
+                        f"--workdir={tmp_path}/run"], cwd=ROOT, capture_output=True, text=True)
+  assert out.returncode == 2
+  assert out.stderr.strip() == "error: config.robustness='maybe' must be True or False"
+  assert not (tmp_path / "run").exists()

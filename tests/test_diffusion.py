@@ -177,6 +177,7 @@ def test_levels_eps_of_two_levels_is_tanh(prior):
                              rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_conditional_task_samples_and_log_prob_depend_on_the_label():
   dataset = load("digits")
   task = ddpm_from_config(tiny_config("ddpm_digits_conditional"), dataset)
@@ -234,6 +235,7 @@ def persistent_compilation_cache(tmp_path):
   jax_cache.reset_cache()
 
 
+@pytest.mark.slow
 def test_seed_in_a_group_equals_seed_alone_bitwise(tmp_path, persistent_compilation_cache):
   """Conditional DDPM, seed 1 trained beside seed 0 == seed 1 alone (same seed_group): its test
   bound, bits/dim and simple loss bitwise (the params' checkpoint comparison of test_training

@@ -59,6 +59,7 @@ def full_and_alone(tmp_path_factory):
   return out, text, poisoned
 
 
+@pytest.mark.slow
 def test_one_split_alone_equals_its_entry_in_the_full_run(full_and_alone):
   out, text, _ = full_and_alone
   assert "| features | m grid | GNB vs LR |" in text and "| digits supervised | 20, 80 |" in text
@@ -97,6 +98,7 @@ def test_supervised_rows_are_disjoint_from_every_curve_subset_and_the_test_rows(
   assert used.size > 900 and np.intersect1d(used, rows).size == 0
 
 
+@pytest.mark.slow
 def test_the_supervised_extractor_trains_on_its_rows_only(full_and_alone):
   """Trained with every other training row and every test row NaN, its minibatch loss is
   finite at every log step and it never diverged: no minibatch held any of those rows."""

@@ -33,6 +33,7 @@ def test_bayes_rule_posterior_equals_the_analytic_one_on_two_gaussians():
   np.testing.assert_allclose(marginal, expected, rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_classes_scored_a_few_at_a_time_give_the_same_scores_in_less_memory():
   task, params = _conditional_ddpm()
   config = shrunk_config("ddpm_digits_conditional", diffusion_steps=20, classify_timesteps=5,
@@ -101,6 +102,7 @@ def test_shift_one_moves_every_example_by_exactly_one_position():
   assert all(row.tolist() in ([0, 1, 2, 3, 4, 5], [2, 3, 4, 5, 6, 0]) for row in moved)
 
 
+@pytest.mark.slow
 def test_a_seed_trains_only_on_its_labelled_subset(tmp_path):
   """Rows outside seed s's subset, and the test rows, never change its fit (NaN would spread)."""
   d = data.load("digits")
@@ -127,6 +129,7 @@ def _train(config, dataset, workdir):
     ("robustness", True, "vae_digits"),
     ("classify_timesteps", 7, "ddpm_digits_conditional"),
     ("class_batch", -1, "ar_digits_conditional"),
+    ("class_batch", 11, "ar_digits_conditional"),  # digits has 10 classes
 ])
 def test_bad_genclf_fields_give_one_clear_error(field, value, task_config):
   config = shrunk_config(task_config)
@@ -137,6 +140,7 @@ def test_bad_genclf_fields_give_one_clear_error(field, value, task_config):
     make_train(config)
 
 
+@pytest.mark.slow
 def test_one_seed_of_the_genclf_table_equals_its_entry_in_the_full_table(tmp_path, monkeypatch):
   tiny = (("num_steps", 20), ("chunk_steps", 10), ("log_every", 20), ("checkpoint_every", 20),
           ("seed_group", 2))

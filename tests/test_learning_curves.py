@@ -83,6 +83,7 @@ def test_a_poisoned_test_row_changes_no_fitted_model():
     assert not np.array_equal(dirty[name][:, row], clean[name][:, row]), name
 
 
+@pytest.mark.slow
 def test_one_split_rerun_equals_its_entry_bitwise():
   dataset = data.load("iris")
   fits = learning_curves.classifiers(small_config())
@@ -128,6 +129,7 @@ def test_the_ngjordan_config_is_valid():
                                   tuple(int(m) for m in config.sizes[name].split(",")))
 
 
+@pytest.mark.slow
 def test_reproduce_ngjordan_writes_every_file_and_reruns_a_split(tmp_path, monkeypatch):
   config = small_config(datasets="iris")
   monkeypatch.setattr(ngjordan_config, "get_config", lambda: config.copy_and_resolve_references())

@@ -129,6 +129,7 @@ def test_conditional_vae_log_prob_depends_on_the_label_and_sample_takes_labels()
   assert all(jnp.all((s >= 0) & (s <= 1)) for s in samples) and task.encode is None
 
 
+@pytest.mark.slow
 def test_the_tables_one_seed_alone_equals_its_rows_per_seed_value(tmp_path, compilation_cache_dir):
   shrunk = (("num_steps", 10), ("chunk_steps", 10), ("log_every", 10), ("checkpoint_every", 10),
             ("seed_group", 2), ("iw_samples", 4), ("iw_chunk", 2), ("image_grid", 0))

@@ -69,6 +69,7 @@ def test_finetune_starts_from_the_pretrained_backbone_and_the_seeds_init_head(pr
   assert all(jax.tree.leaves(differ))
 
 
+@pytest.mark.slow
 def test_the_probe_trains_the_head_and_leaves_the_backbone_bitwise_as_pretrained(pretrained):
   source, ar_params = pretrained
   experiment, start, _ = at_start(classifier(source, finetune="head", learning_rate=1e-2,
@@ -152,6 +153,7 @@ def test_bad_finetune_fields_are_one_config_error_line(overrides, message):
   assert "\n" not in str(error.value)
 
 
+@pytest.mark.slow
 def test_one_seed_of_the_pretrain_table_equals_its_entry_in_the_full_table(tmp_path, monkeypatch):
   from experiments.tables import pretrain, trained
   monkeypatch.setattr(pretrain, "LABELS_PER_CLASS", (2,))

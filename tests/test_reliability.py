@@ -3,6 +3,7 @@ determinism, overwrite, and a hypothesis fuzz over configs."""
 
 import json
 import pathlib
+import re
 import signal
 
 import jax
@@ -27,11 +28,13 @@ KILL_RUNS = {
 }
 
 
-# The moments a SIGKILL lands on, at a step S that is saved: S's save under way (Orbax writes
-# `S.orbax-checkpoint-tmp`, see genvdisc/checkpoint.py, while the next steps train), the progress
-# line of S (printed just before S is saved, while S - checkpoint_every may still be saving), and
-# S saved (renamed into place).
+# The moments a SIGKILL lands on, at a step S that is saved: S's save under way (Orbax has
+# written `S.orbax-checkpoint-tmp`, see genvdisc/checkpoint.py, and is held there, just before
+# renaming it, by tests/run_blocked.py), the progress line of S (printed just before S is saved,
+# while S - checkpoint_every may still be saving), and S saved (renamed into place).
 KILL_EVENTS = ("save under way", "progress line", "saved")
+# Orbax finalizes every save twice, its item directory, then the step directory (the rename).
+FINALIZE = "orbax.checkpoint._src.path.atomicity.AtomicRenameTemporaryPath.finalize"
 
 
 def main_flags(name, workdir, overrides):
@@ -39,16 +42,24 @@ def main_flags(name, workdir, overrides):
       f"--config.{k}={v}" for k, v in overrides.items()]
 
 
-def start(name, workdir, overrides) -> Child:
-  return Child("experiments.main", *main_flags(name, workdir, overrides))
+def start(name, workdir, overrides, held_save: int = 0) -> Child:
+  """experiments.main; held_save=k > 0: its k-th save is held before its rename, and
+  workdir/../held_<k> appears then."""
+  if not held_save:
+    return Child("experiments.main", *main_flags(name, workdir, overrides))
+  return Child("tests.run_blocked", str(held_marker(workdir, held_save)), FINALIZE,
+               str(2 * held_save), "experiments.main", *main_flags(name, workdir, overrides))
 
 
-def latest_checkpoint(workdir, unfinished: bool = False) -> int:
-  """The newest saved step (-1: none); unfinished=True counts saves a kill cut short, too."""
+def held_marker(workdir, save: int) -> pathlib.Path:
+  return pathlib.Path(workdir).parent / f"held_{save}"
+
+
+def latest_checkpoint(workdir) -> int:
+  """The newest saved step (-1: none)."""
   directory = pathlib.Path(workdir, "checkpoints")
   names = [p.name for p in directory.iterdir()] if directory.exists() else []
-  return max((int(n.split(".")[0]) for n in names
-              if n.isdigit() or unfinished and ".orbax-checkpoint-tmp" in n), default=-1)
+  return max((int(n) for n in names if n.isdigit()), default=-1)
 
 
 def printed_step(child: Child, name: str, step: int):
@@ -56,16 +67,14 @@ def printed_step(child: Child, name: str, step: int):
   return lambda: child.printed(rf"^\[{name}\] step {step}/")
 
 
-def happened(event: str, child: Child, name: str, workdir, step: int):
-  """A predicate: whether `event` (one of KILL_EVENTS) has happened at `step`."""
-  saved = pathlib.Path(workdir, "checkpoints", str(step))
+def happened(event: str, child: Child, name: str, workdir, step: int, saves: int):
+  """A predicate: whether `event` (one of KILL_EVENTS) has happened at `step`, the run's
+  `saves`-th save (a held save: started with held_save=saves)."""
   if event == "progress line":
     return printed_step(child, name, step)
   if event == "save under way":
-    # The tmp dir lives for tens of ms, so the 2 ms polls see it; should a stalled test process
-    # miss it, the kill lands just after the save instead, and the test still holds.
-    return lambda: saved.exists() or any(saved.parent.glob(f"{step}.orbax-checkpoint-tmp*"))
-  return saved.exists
+    return held_marker(workdir, saves).exists
+  return pathlib.Path(workdir, "checkpoints", str(step)).exists
 
 
 def final_params(config, workdir):
@@ -99,12 +108,14 @@ def test_sigkill_on_save_and_progress_events_then_resume_is_bitwise(tmp_path, na
   workdir = tmp_path / "killed"
   kill_steps = []
   for event in KILL_EVENTS[1:] + KILL_EVENTS:  # ends on "saved", so the last kill's step is saved
-    # Past any tmp dir a kill left (else it would count as this run's save under way), and
-    # <= 5 x 4 saves of 100 steps in all: every run is killed long before num_steps=2000.
-    kill_steps.append(max(latest_checkpoint(workdir, unfinished=True), 0)
-                      + every * int(rng.integers(1, 4)))
-    child = start(name, workdir, overrides)
-    wait_until(happened(event, child, name, workdir, kill_steps[-1]),
+    # The run resumes from the newest complete save (a tmp dir a kill left is removed) and is
+    # killed 1-3 saves later: <= 5 x 3 saves of 100 steps in all, long before num_steps=2000.
+    for held in workdir.parent.glob("held_*"):
+      held.unlink()
+    saves = int(rng.integers(1, 4))
+    kill_steps.append(max(latest_checkpoint(workdir), 0) + every * saves)
+    child = start(name, workdir, overrides, held_save=saves if event == "save under way" else 0)
+    wait_until(happened(event, child, name, workdir, kill_steps[-1], saves),
                f"{event} at step {kill_steps[-1]}", [child])
     child.proc.send_signal(signal.SIGKILL)
     child.finish()
@@ -226,73 +237,96 @@ def test_same_command_twice_is_bit_identical_and_overwrite_retrains(tmp_path):
   assert json.loads((tmp_path / "a" / "results.json").read_text())["config"]["num_steps"] == 20
 
 
-# --- fuzzing: random valid and invalid configs -------------------------------------------------
+# --- fuzzing: valid configs, and valid configs with one field made invalid ---------------------
 
-CHOICES = {
-    "model": ["logreg", "linear_svm", "mlp", "lenet", "cnn1d", "rnn", "transformer", "resnet"],
-    "dataset": ["iris", "digits", "mnist1d", "mnist2d"],
-    "objective": ["cross_entropy", "hinge", "mse"],
-    "optimizer": ["adam", "sgd", "lbfgs"],
-    "learning_rate": [1e-2, 3e-3, 0.0, -1.0],
-    "batch_size": [8, 32, 0, 5000],
-    "chunk_steps": [-1, 5, 1, 0, 3],
-    "seeds": ["0", "2,0", "", "1,1", "x"],
-    "seed_group": [1, 2, 0],
-}
-INPUT_KINDS = {"lenet": {"digits"}, "cnn1d": {"mnist1d"}, "rnn": {"digits", "mnist1d"},
-               "transformer": {"digits", "mnist1d"}}
-TRAIN_SIZES = {"iris": 112, "digits": 1347, "mnist1d": 4000}
-
-
-def expected_error(c) -> bool:
-  """An oracle written from the documented rules, independently of genvdisc/config.py."""
-  chunk = c["chunk_steps"] if c["chunk_steps"] != -1 else (1 if c["model"] in ("lenet", "cnn1d") else 100)
-  seeds = c["seeds"].split(",")
-  return (c["model"] == "resnet" or c["dataset"] == "mnist2d" or c["objective"] == "mse"
-          or c["optimizer"] == "lbfgs" or c["learning_rate"] <= 0 or c["batch_size"] < 1
-          or c["chunk_steps"] == 0 or c["seed_group"] < 1
-          or not all(s.isdigit() for s in seeds) or len(set(seeds)) != len(seeds)
-          or (c["model"] == "logreg" and c["objective"] != "cross_entropy")
-          or (c["model"] == "linear_svm" and c["objective"] != "hinge")
-          or c["dataset"] not in INPUT_KINDS.get(c["model"], TRAIN_SIZES)
-          or c["batch_size"] > TRAIN_SIZES[c["dataset"]] or 10 % chunk != 0)
+# The models and the datasets each reads, the objectives each allows (others: any).
+DATASETS_OF = {"logreg": ("iris", "digits", "mnist1d"), "linear_svm": ("iris", "digits", "mnist1d"),
+               "mlp": ("iris", "digits", "mnist1d"), "lenet": ("digits",), "cnn1d": ("mnist1d",),
+               "rnn": ("digits", "mnist1d"), "transformer": ("digits", "mnist1d")}
+OBJECTIVES_OF = {"logreg": ("cross_entropy",), "linear_svm": ("hinge",)}
+OBJECTIVES = ("cross_entropy", "hinge")
+# Valid values of the other fields with every model and dataset (batches fit iris' 112
+# examples) ...
+VALID = {"optimizer": ["adam", "sgd"], "learning_rate": [1e-2, 3e-3], "batch_size": [8, 32],
+         "chunk_steps": [-1, 1, 5, 10], "seeds": ["0", "2,0"], "seed_group": [1, 2]}
+# ... and invalid ones (5000 exceeds every training split).
+INVALID = {"optimizer": ["lbfgs"], "learning_rate": [0.0, -1.0], "batch_size": [0, 5000],
+           "chunk_steps": [0, -2], "seeds": ["", "x", "1,1", "-1"], "seed_group": [0, -2]}
 
 
-def check_config(choice):
-  """A documented one-line error exactly when the oracle expects one; else one chunk trains."""
+def invalid_values(choice: dict, field: str) -> list[tuple[object, tuple[str, ...]]]:
+  """(value, the fields an error may name) for each value of `field` that is invalid beside the
+  other fields of the valid `choice`, written from the documented rules, independently of
+  genvdisc/config.py. A clash of two fields may name either."""
+  model, dataset = choice["model"], choice["dataset"]
+  if field == "model":
+    return [("resnet", ("model",))] + [(m, ("model", "dataset")) for m, reads in DATASETS_OF.items()
+                                       if dataset not in reads]
+  if field == "dataset":  # an unknown name: test_an_unknown_dataset_names_the_field
+    return [(d, ("model", "dataset")) for d in DATASETS_OF["mlp"] if d not in DATASETS_OF[model]]
+  if field == "objective":
+    return [("mse", ("objective",))] + [(o, ("objective", "model")) for o in OBJECTIVES
+                                        if o not in OBJECTIVES_OF.get(model, OBJECTIVES)]
+  return [(value, (field,)) for value in INVALID[field]]
+
+
+@st.composite
+def fuzzed_configs(draw, may_break: bool = True):
+  """(fields, named): a valid choice of model, dataset, objective and VALID, and, when the draw
+  breaks one of its fields, that field's invalid value and the fields its error may name (else
+  named is None)."""
+  model = draw(st.sampled_from(sorted(DATASETS_OF)))
+  choice = {"model": model, "dataset": draw(st.sampled_from(DATASETS_OF[model])),
+            "objective": draw(st.sampled_from(OBJECTIVES_OF.get(model, OBJECTIVES)))}
+  choice.update({field: draw(st.sampled_from(values)) for field, values in VALID.items()})
+  if not (may_break and draw(st.booleans())):
+    return choice, None
+  field = draw(st.sampled_from([f for f in choice if invalid_values(choice, f)]))
+  value, named = draw(st.sampled_from(invalid_values(choice, field)))
+  return {**choice, field: value}, named
+
+
+def make_fuzzed(choice):
+  """run.make_train of mlp_digits with `choice`'s fields (the config checks, the data loaded, the
+  task built; nothing compiled)."""
   config = shrunk_config("mlp_digits", num_steps=10, log_every=10, checkpoint_every=10)
   config.model_kwargs = {}
   for field, value in choice.items():
     config[field] = value
+  return run.make_train(config)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(fuzzed_configs())
+def test_fuzzed_configs_are_accepted_or_name_the_invalid_field(fuzzed):
+  """A valid config passes every check; one with a field made invalid fails with one line that
+  names that field (config.<field>)."""
+  choice, named = fuzzed
   try:
-    experiment = run.make_train(config)
+    make_fuzzed(choice)
   except (ConfigError, DataError) as e:
-    assert expected_error(choice), f"unexpected error for a valid config: {e}"
-    assert len(str(e).splitlines()) == 1
+    message = str(e)
+    assert named is not None, f"refused a valid config {choice}: {message}"
+    assert len(message.splitlines()) == 1, message
+    assert any(re.search(rf"config\.{field}\b", message) for field in named), (
+        f"{message!r} names none of config.{', config.'.join(named)}")
     return
-  assert not expected_error(choice), f"accepted an invalid config: {choice}"
+  assert named is None, f"accepted config.{named[0]}={choice[named[0]]!r} in {choice}"
+
+
+def test_an_unknown_dataset_names_the_field():
+  with pytest.raises(DataError, match=r"unknown dataset 'mnist2d'.*config\.dataset"):
+    make_fuzzed({"dataset": "mnist2d"})
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, derandomize=True)
+@given(fuzzed_configs(may_break=False))
+def test_fuzzed_valid_configs_train_a_chunk(fuzzed):
+  choice, _ = fuzzed
+  experiment = make_fuzzed(choice)
   state = experiment.init_states()[0]
   state, metrics = experiment.trainer.train_chunk(state, experiment.device_data(),
                                                   experiment.chunk_steps)
   assert np.all(np.asarray(state.step) == experiment.chunk_steps)
   assert np.all(np.isfinite(np.asarray(metrics["loss"])))
-
-
-# Field values that are valid on their own (the first values above): their combinations still
-# clash (a CNN on tabular data, a hinge-loss logistic regression, ...), so both branches run.
-VALID_ALONE = {k: v[:3] if k in ("model", "dataset") else v[:2] for k, v in CHOICES.items()}
-VALID_ALONE["model"] = ["logreg", "linear_svm", "mlp", "lenet", "cnn1d", "rnn", "transformer"]
-VALID_ALONE["dataset"] = ["iris", "digits", "mnist1d"]
-
-
-@settings(max_examples=25, deadline=None, derandomize=True)
-@given(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in CHOICES.items()}))
-def test_fuzzed_configs(choice):
-  check_config(choice)
-
-
-@pytest.mark.slow
-@settings(max_examples=8, deadline=None, derandomize=True)
-@given(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in VALID_ALONE.items()}))
-def test_fuzzed_configs_of_valid_values(choice):
-  check_config(choice)

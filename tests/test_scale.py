@@ -20,7 +20,7 @@ import tensorflow_datasets as tfds
 
 from genvdisc import distributed
 from genvdisc.errors import ConfigError, DataError
-from genvdisc.train import run
+from genvdisc.train import preemption, run
 from tests.conftest import Child, run_module, shrunk_config, wait_until
 
 SEEDS = "0,1,2,3,4,5,6,7"
@@ -117,8 +117,9 @@ TWO_PROCESS_FLAGS = ["--config=experiments/configs/mlp_digits.py", "--config.num
                      "--config.seed_group=2", "--config.mesh.seed=1", "--config.mesh.data=-1"]
 
 
-def _start_two_processes(workdir: str, flags=TWO_PROCESS_FLAGS) -> list[Child]:
-  """Starts experiments.main as 2 processes x 2 CPU devices on localhost.
+def _start_two_processes(workdir: str, flags=TWO_PROCESS_FLAGS, env=None) -> list[Child]:
+  """Starts experiments.main as 2 processes x 2 CPU devices on localhost (`env`: more
+  environment variables).
 
   The coordinator listens on a Unix socket in a directory just made for it by `mkdtemp` (gRPC
   and JAX take `unix:PATH` as the address; JAX_COORDINATOR_BIND_ADDRESS is where process 0
@@ -129,7 +130,7 @@ def _start_two_processes(workdir: str, flags=TWO_PROCESS_FLAGS) -> list[Child]:
   """
   address = f"unix:{tempfile.mkdtemp(prefix='coordinator', dir=os.path.dirname(workdir))}/socket"
   env = {"JAX_NUM_CPU_DEVICES": "2", "JAX_PLATFORMS": "cpu",
-         "JAX_COORDINATOR_BIND_ADDRESS": address}
+         "JAX_COORDINATOR_BIND_ADDRESS": address, **(env or {})}
   return [Child("experiments.main", *flags, f"--workdir={workdir}",
                 f"--coordinator_address={address}", "--num_processes=2", f"--process_id={i}",
                 env=env) for i in range(2)]
@@ -173,29 +174,30 @@ def test_two_processes_checkpoint_resume_and_equal_one_process(tmp_path):
 
 @pytest.mark.slow
 def test_two_processes_stop_together_on_sigterm_and_resume(tmp_path):
-  """SIGTERM to every process (what a scheduler sends): JAX's preemption service and Orbax's
-  `reached_preemption` make both stop at the same step, checkpointed, with exit code 75; the
-  same command then resumes from that step and finishes."""
+  """SIGTERM to every process (what a scheduler sends) while both wait at step 55, past
+  checkpoint 50 (the GENVDISC_PAUSE_AT_STEP hook, released once JAX's preemption protocol has
+  every process's counter): JAX's preemption service and Orbax's `reached_preemption` make both
+  stop at step 55, checkpointed, with exit code 75; the same command then resumes from it."""
   workdir = tmp_path / "preempted"
   flags = [f for f in TWO_PROCESS_FLAGS if not f.startswith(("--config.num_steps",
                                                               "--config.checkpoint_every"))]
   flags += ["--config.num_steps=1000", "--config.checkpoint_every=50"]
-  procs = _start_two_processes(str(workdir), flags)
-  first_checkpoint = workdir / "checkpoints" / "50"
-  wait_until(first_checkpoint.exists, "checkpoint 50, which shows that both processes train", procs)
+  procs = _start_two_processes(str(workdir), flags, env={preemption.PAUSE_ENV: "55"})
+  paused = [workdir / f"{preemption.PAUSED_MARKER}.{i}" for i in range(2)]
+  wait_until(lambda: all(p.exists() for p in paused), "both processes at step 55", procs)
   for p in procs:
     p.proc.send_signal(signal.SIGTERM)
   outs = _finish(procs, returncode=75)
-  stopped = json.loads((workdir / "PREEMPTED").read_text())["step"]
+  assert json.loads((workdir / "PREEMPTED").read_text())["step"] == 55
   for _, err in outs:
-    assert f"preempted at step {stopped}: checkpoint saved" in err
-  assert 50 <= stopped < 1000 and stopped % 5 == 0
-  assert (workdir / "checkpoints" / str(stopped)).is_dir()
+    assert f"preempted at step 55: checkpoint saved in {workdir}; rerun the same command to " \
+           "resume" in err
+  assert sorted(p.name for p in (workdir / "checkpoints").iterdir()) == ["50", "55"]
   assert not (workdir / "results.json").exists()
 
   _two_processes(str(workdir), flags)
   results = json.loads((workdir / "results.json").read_text())
-  assert results["resumed_from_step"] == stopped and not (workdir / "PREEMPTED").exists()
+  assert results["resumed_from_step"] == 55 and not (workdir / "PREEMPTED").exists()
 
 
 def test_distributed_flags_without_a_coordinator_are_an_error(monkeypatch):

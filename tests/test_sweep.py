@@ -12,7 +12,7 @@ from tests.conftest import Child, run_module, shrunk_config, wait_until
 from genvdisc import data, hyperparams
 from genvdisc.data import subsets
 from genvdisc.errors import ConfigError
-from genvdisc.train import experiment, memory, run, sweep
+from genvdisc.train import experiment, memory, preemption, run, sweep
 
 
 def params_by_run(config, workdir):
@@ -36,7 +36,7 @@ def test_sweep_point_equals_its_lone_run_bitwise(tmp_path, name, field, values, 
   results = run.train_and_evaluate(swept, str(tmp_path / "sweep"), log=lambda s: None)
   key = f"{field}={lone:g},seed=1"
   assert results["runs"][key]["rerun"] == (f"--config.{field}={lone!r} --config.seeds=1 "
-                                           "--config.validation_fraction=0.1")
+                                           "--config.sweep='' --config.validation_fraction=0.1")
   alone = shrunk_config(name, seeds="1", validation_fraction=0.1, **{field: lone}, **extra)
   lone_results = run.train_and_evaluate(alone, str(tmp_path / "alone"), log=lambda s: None)
   assert results["per_seed"][key] == lone_results["per_seed"]["1"]
@@ -100,8 +100,7 @@ def test_structural_groups_run_in_turn_and_their_runs_equal_lone_runs(tmp_path):
   assert [g["label"] for g in results["groups"]] == ["batch_size=16", "batch_size=32"]
   assert (tmp_path / "batch_size=32" / "results.json").exists()
   assert results["runs"]["batch_size=32,learning_rate=0.03,seed=0"]["rerun"] == (
-      "--config.batch_size=32 --config.learning_rate=0.03 --config.seeds=0 "
-      "--config.validation_fraction=0.1")
+      "--config.learning_rate=0.03 --config.sweep='' --config.validation_fraction=0.1")
   alone = shrunk_config("logreg_iris", batch_size=32, learning_rate=0.03, seeds="0",
                         validation_fraction=0.1)
   lone = run.train_and_evaluate(alone, str(tmp_path / "alone"), log=lambda s: None)
@@ -156,8 +155,9 @@ def test_sigkill_mid_sweep_then_resume_is_bitwise(tmp_path):
   flags = [f"--config.{k}={v}" for k, v in overrides.items()]
   workdir = tmp_path / "killed"
   child = Child("experiments.main", "--config=experiments/configs/logreg_iris.py",
-                f"--workdir={workdir}", "--config.seeds=0,1", "--config.seed_group=2", *flags)
-  wait_until(lambda: (workdir / "checkpoints" / "1000").exists(), "step 1000 saved", [child])
+                f"--workdir={workdir}", "--config.seeds=0,1", "--config.seed_group=2", *flags,
+                env={preemption.PAUSE_ENV: "1000"})  # waits at step 1000, its save complete
+  wait_until((workdir / f"{preemption.PAUSED_MARKER}.0").exists, "step 1000", [child])
   child.proc.send_signal(signal.SIGKILL)
   child.finish()
   code, _, err = Child("experiments.main", "--config=experiments/configs/logreg_iris.py",
@@ -165,7 +165,7 @@ def test_sigkill_mid_sweep_then_resume_is_bitwise(tmp_path):
                        *flags).finish(timeout=600)
   assert code == 0, err[-2000:]
   resumed = json.loads((workdir / "results.json").read_text())
-  assert 1000 <= resumed["resumed_from_step"] < 4000
+  assert resumed["resumed_from_step"] == 1000
   reference = run.train_and_evaluate(shrunk_config("logreg_iris", **overrides),
                                      str(tmp_path / "reference"), log=lambda s: None)
   assert resumed["per_seed"] == reference["per_seed"]

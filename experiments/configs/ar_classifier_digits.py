@@ -17,19 +17,12 @@ says how they were chosen).
   # every m, scratch / probe / fine-tune, and the pretraining itself:
   python -m experiments.reproduce --table=pretrain --out=results
 
-Measured (seeds 0-4, seed_group 5, 2-core CPU, jax 0.10.2, cores shared, load average 5-7),
-test accuracy % at m = 1, 2, 5, 10, 20, 50, all labelled examples per class:
-  scratch (this config)  13.2 ± 1.3, 16.9 ± 1.1, 22.1 ± 2.7, 28.3 ± 3.7, 42.7 ± 5.2,
-                         70.8 ± 3.7, 87.6 ± 2.0  (85-116 s a run)
-  linear probe           29.0 ± 5.1, 38.3 ± 7.5, 52.7 ± 5.7, 62.9 ± 2.7, 69.1 ± 0.9,
-                         71.3 ± 2.4, 73.2 ± 1.6  (46-68 s)
-  fine-tune              26.4 ± 1.2, 34.8 ± 3.0, 43.1 ± 4.4, 55.7 ± 4.7, 71.1 ± 4.0,
-                         83.1 ± 3.2, 91.5 ± 1.0  (92-139 s)
-from ar_digits' pretraining (test NLL 85.55 ± 1.21 nats, 239 s). Gain over scratch, per seed:
-up to m = 20 both gain (probe +16 to +35 points, fine-tune +13 to +28); at m = 50 the probe
-ties (+0.4 ± 4.8) and the fine-tune gains 12.3 ± 5.0; with every label the probe is 14.4 ± 2.0
-below scratch (32 mean-pooled features are its limit) and the fine-tune 3.9 ± 2.4 above.
-Whole table: 1996 s of runs.
+Seeds 0-4; the pretrain table (scratch is this config):
+Measured in results/pretrain.md, row scratch, column "m=1": 13.2 ± 1.3.
+Measured in results/pretrain.md, row scratch, column "m=all": 87.6 ± 2.0.
+Measured in results/pretrain.md, row probe, column "m=all": 73.2 ± 1.6.
+Measured in results/pretrain.md, row finetune, column "m=all": 91.5 ± 1.0.
+Measured in results/genclf_digits.md, row ar_classifier_digits, column "all": 87.6 ± 2.0.
 """
 
 from experiments.configs import ar_digits, default

@@ -11,13 +11,11 @@ levels gives 64 ln 17 = 181.3 nats (4.09 bits/dim). The tokens are the pixels th
 this is the exact discrete NLL of the data (bin width 1/16: the piecewise-constant density in
 pixel units is -nll + 64 ln 16 nats).
 
-Measured (seeds 0-4, seed_group 5, 2-core CPU, jax 0.10.2; 450 s wall with the cores shared by
-other jobs (load average ~10), 174 s of CPU time, judge included): test NLL 85.55 ± 1.2 nats per
-image = 1.929 ± 0.027 bits/dim (train 78.6 ± 0.9); per seed test NLL 87.40, 85.10, 85.79,
-85.39, 84.09. Test NLL by step (mean): 91.0 (500), 86.4 (1000), 85.6 (1500). classifier-FID
-6.4 ± 2.7 (per seed 10.8, 5.0, 6.1, 6.2, 3.8), classifier-IS 7.6 ± 0.2: below gan_digits'
-12.8; the sample grids show recognisable digits. d_model 64 / MLP 128 overfit more (test NLL
-~88 on seed 0 at 1200 steps); the 1347 training images limit this model, not its size.
+Seeds 0-4 (d_model 64 / MLP 128 overfit more in a look on seed 0, not in a committed table):
+Measured in results/generative.md, row ar_digits, column "test NLL (nats)": 85.55 ± 1.21.
+Measured in results/generative.md, row ar_digits, column "classifier-FID": 6.4 ± 2.7.
+Measured in results/generative.md, row ar_digits, column "classifier-IS": 7.60 ± 0.22.
+Measured in results/likelihood.md, row ar_digits, column "bits/dim": 1.929 ± 0.027.
 """
 
 import ml_collections

@@ -8,9 +8,8 @@ Units: nats per signal of 40 tokens; bits/dim = nll / (40 ln 2). A uniform model
 bins gives 40 ln 32 = 138.6 nats (5 bits/dim). As a density in the signal's units (piecewise
 constant over the bins) the log-likelihood is -nll - 40 ln 0.25 = -nll + 55.5 nats.
 
-Measured (seeds 0-4, seed_group 5, 2-core CPU, jax 0.10.2; 368 s wall with the cores shared
-(load average ~8), 141 s of CPU time): test NLL 80.28 ± 0.62 nats per signal = 2.896 ± 0.023
-bits/dim (train 78.46 ± 0.62); per seed 79.92, 80.29, 79.91, 79.93, 81.36.
+Measured: not in a committed table (its conditional variant is a row of
+results/genclf_mnist1d.md).
 """
 
 from experiments.configs import ar_digits

@@ -16,7 +16,7 @@ import ml_collections
 def get_config() -> ml_collections.ConfigDict:
   config = ml_collections.ConfigDict()
   config.classifier = "augment_lenet_digits"  # experiments/configs module of the CNN
-  config.num_labels = 100
+  config.num_labels = 100            # labelled images of seed s's subset (num_labels / 10 per class)
   config.generated_per_class = 50    # M2 samples per class added in (c)
   config.num_seeds = 5               # seeds 0..num_seeds-1 (--seeds overrides)
   return config

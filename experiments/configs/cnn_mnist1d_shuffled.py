@@ -3,7 +3,7 @@
   python -m experiments.main --config=experiments/configs/cnn_mnist1d_shuffled.py --workdir=runs/cnn_mnist1d_shuffled
 
 Paper (Greydanus & Kobak, README table, shuffled): 56 %.
-Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 57.0 ± 1.2 % test accuracy, ~32 s.
+Measured in results/mnist1d.md, row cnn_mnist1d_shuffled, column "test acc %": 58.0 ± 1.4.
 """
 
 from experiments.configs import cnn_mnist1d

@@ -12,13 +12,11 @@ Units: nats per 8x8 image; `nll` is the full variational bound L_vlb (all 1000 t
 each), an upper bound on the exact discrete NLL; bits/dim = nll / (64 ln 2). A uniform model
 over the 17 levels gives 64 ln 17 = 181.3 nats (4.09 bits/dim).
 
-Expected (seeds 0-4, 2-core CPU shared with other jobs at load 2-4, jax 0.10.2; 7 min 23 s for
-the command, 431 s for the run: 5000 steps at 135 seed-steps/s, then 228 s of evaluation, the
-1000-step bound of 450 test images and 5 x 1000 ancestral samples for the classifier-FID):
-  test nll 90.99 ± 0.23 nats (2.051 ± 0.005 bits/dim); per seed 91.16, 90.79, 90.75, 91.27, 91.00.
-  classifier-FID 1.19 ± 0.21 (1.10, 1.14, 1.54, 1.18, 1.00), classifier-IS 9.29 ± 0.05 (real
-  data: 1.05 and 9.9; gan_digits: 12.8 ± 1.5 and 7.8). Test L_simple 9.64 ± 0.16.
-  With --config.noise_schedule=linear: 93.87 ± 0.20 nats, classifier-FID 1.73 ± 0.18.
+Seeds 0-4 (the linear schedule, --config.noise_schedule=linear, is not in a committed table):
+Measured in results/generative.md, row ddpm_digits, column "test NLL (nats)": 90.99 ± 0.23.
+Measured in results/likelihood.md, row ddpm_digits, column "bits/dim": 2.051 ± 0.005.
+Measured in results/generative.md, row ddpm_digits, column "classifier-FID": 1.2 ± 0.2.
+Measured in results/generative.md, row ddpm_digits, column "classifier-IS": 9.29 ± 0.05.
 """
 
 import ml_collections

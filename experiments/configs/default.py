@@ -48,15 +48,18 @@ def get_config() -> ml_collections.ConfigDict:
                                      # seed count or the device count): keep it to rerun a seed
   config.chunk_steps = -1            # steps per XLA call (lax.scan); 1 = one jitted step per
                                      # Python iteration; -1 = measured per-backend default
-  config.log_every = 500             # progress line every this many steps (multiple of the chunk)
-  config.checkpoint_every = 1000     # Orbax save every this many steps (multiple of the chunk)
+  config.log_every = 500             # progress line and logged loss (the mean since the last
+                                     # one) every this many steps; chunks are cut there
+  config.checkpoint_every = 1000     # Orbax save every this many steps (any; chunks are cut)
   config.keep_checkpoints = 2        # newest checkpoints kept
   config.eval_batch_size = 1000      # examples per evaluation batch (bounds eval memory)
-  config.eval_every = 0              # also evaluate every this many steps (multiple of the chunk)
+  config.eval_every = 0              # also evaluate every this many steps (any; chunks are cut)
                                      # into results.json's "curves"; 0 = only at the end
   config.halt_on_divergence = False  # NaN/Inf in a seed: stop the run (True) or freeze that seed
   config.allow_fresh_start = False   # no readable checkpoint in a used workdir: train from step 0
                                      # (True) instead of stopping with an error
+  config.config_file = ""            # the --config file this config came from (experiments.main
+                                     # sets it); results.json's rerun commands start from it
   config.mesh = ml_collections.ConfigDict()
   config.mesh.seed = -1              # devices along the seed axis (each row trains seed_group
                                      # seeds); -1 = the devices that mesh.data leaves

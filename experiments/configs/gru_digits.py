@@ -3,7 +3,7 @@ the last step; Adam 3e-3, batch 64, 3000 steps.
 
   python -m experiments.main --config=experiments/configs/gru_digits.py --workdir=runs/gru_digits
 
-Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 97.2 ± 0.4 % test accuracy, ~40 s.
+Measured in results/summary.md, row gru_digits, column "mean ± std": 97.2 ± 0.4.
 """
 
 from experiments.configs import default

@@ -4,7 +4,7 @@ linear layer; its recipe (Adam 1e-2, batch 100, 6000 steps, no L2).
   python -m experiments.main --config=experiments/configs/gru_mnist1d.py --workdir=runs/gru_mnist1d
 
 Paper (Greydanus & Kobak, README table): 91 %; its notebook (seed 42): 89.1 %.
-Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 89.5 ± 1.0 % test accuracy, ~55 s.
+Measured in results/mnist1d.md, row gru_mnist1d, column "test acc %": 90.3 ± 0.8.
 """
 
 from experiments.configs import default

@@ -3,7 +3,7 @@
   python -m experiments.main --config=experiments/configs/logreg_mnist1d_shuffled.py --workdir=runs/logreg_mnist1d_shuffled
 
 Paper (Greydanus & Kobak, README table, shuffled): 32 %.
-Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 31.1 ± 0.8 % test accuracy, ~5 s.
+Measured in results/mnist1d.md, row logreg_mnist1d_shuffled, column "test acc %": 31.1 ± 0.8.
 """
 
 from experiments.configs import logreg_mnist1d

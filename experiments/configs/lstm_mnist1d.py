@@ -3,7 +3,7 @@ hidden size 6, every step's state flattened into a linear layer; Adam 1e-2, batc
 
   python -m experiments.main --config=experiments/configs/lstm_mnist1d.py --workdir=runs/lstm_mnist1d
 
-Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 87.9 ± 1.7 % test accuracy, ~60 s.
+Measured in results/mnist1d.md, row lstm_mnist1d, column "test acc %": 87.9 ± 1.5.
 """
 
 from experiments.configs import gru_mnist1d

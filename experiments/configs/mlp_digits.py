@@ -2,7 +2,8 @@
 
   python -m experiments.main --config=experiments/configs/mlp_digits.py --workdir=runs/mlp_digits
 
-Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 97.6 ± 0.2 % test accuracy, ~5 s.
+Measured in results/summary.md, row mlp_digits, column "mean ± std": 97.6 ± 0.2.
+Measured in results/core.md, row mlp_digits, column "test acc %": 97.6 ± 0.2.
 """
 
 from experiments.configs import default

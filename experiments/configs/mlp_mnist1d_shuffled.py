@@ -3,7 +3,7 @@
   python -m experiments.main --config=experiments/configs/mlp_mnist1d_shuffled.py --workdir=runs/mlp_mnist1d_shuffled
 
 Paper (Greydanus & Kobak, README table, shuffled): 68 %.
-Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 66.5 ± 3.1 % test accuracy, ~12 s.
+Measured in results/mnist1d.md, row mlp_mnist1d_shuffled, column "test acc %": 66.3 ± 2.1.
 """
 
 from experiments.configs import mlp_mnist1d

@@ -3,7 +3,7 @@ batch 100, 6000 steps, C=1 (sklearn's default).
 
   python -m experiments.main --config=experiments/configs/svm_mnist1d.py --workdir=runs/svm_mnist1d
 
-Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 28.3 ± 1.4 % test accuracy, ~4 s.
+Measured in results/mnist1d.md, row svm_mnist1d, column "test acc %": 28.4 ± 1.4.
 """
 
 from experiments.configs import logreg_mnist1d

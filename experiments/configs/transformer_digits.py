@@ -3,7 +3,7 @@
 
   python -m experiments.main --config=experiments/configs/transformer_digits.py --workdir=runs/transformer_digits
 
-Expected (seeds 0-4, 2-core CPU, jax 0.10.2): 97.4 ± 0.4 % test accuracy, ~110 s (cores shared).
+Measured in results/summary.md, row transformer_digits, column "mean ± std": 97.4 ± 0.4.
 """
 
 from experiments.configs import default

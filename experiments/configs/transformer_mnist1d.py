@@ -5,22 +5,16 @@ mean-pooled readout; Adam 1e-3, batch 100, 4000 steps, L2 with C=0.2.
   python -m experiments.main --config=experiments/configs/transformer_mnist1d.py --workdir=runs/transformer_mnist1d
 
 Recipe chosen on a validation split (10 % of the training split, stratified, split_seed 0),
-seeds 0-2, by one sweep command (2 structural groups x 3 learning rates, 40 min with the cores
-shared):
+seeds 0-2, by one sweep command (2 structural groups x 3 learning rates):
 
   python -m experiments.main --config=experiments/configs/transformer_mnist1d.py \
       --workdir=runs/transformer_mnist1d_sweep --config.seeds=0,1,2 --config.seed_group=3 \
       --config.sweep='model_kwargs.patch_stride=2,4;learning_rate=1e-3,2e-3,4e-3'
 
-  val accuracy %     lr 1e-3       2e-3          4e-3
-  stride 2 (17 tok)  96.9 ± 0.8 ✓  96.8 ± 0.8    96.2 ± 2.7
-  stride 4 (9 tok)   94.2 ± 0.9    95.2 ± 0.9    94.9 ± 1.0
-  (test accuracy, reported, not used: stride 2: 96.5 ± 0.9, 95.8 ± 0.6, 95.5 ± 2.6;
-   stride 4: 93.4 ± 1.1, 94.3 ± 1.4, 94.7 ± 1.0)
-
-Stride 2 wins clearly; between 1e-3 and 2e-3 validation cannot tell (0.1 point, std 0.8). The
-earlier recipe (2e-3) was tuned on seed 0's *test* accuracy; this one never looked at the test split.
-Expected (seeds 0-4, full training split): see results/mnist1d.md (transformer_mnist1d row).
+The sweep's numbers are not in a committed table: stride 2 won clearly; between 1e-3 and 2e-3
+validation could not tell (their difference was far below the seeds' std). The earlier recipe
+(2e-3) was tuned on seed 0's *test* accuracy; this one never looked at the test split.
+Measured in results/mnist1d.md, row transformer_mnist1d, column "test acc %": 96.3 ± 0.3.
 """
 
 from experiments.configs import default

@@ -1,5 +1,6 @@
 """Every results table (`TABLES`) and `reproduce(name, out, seeds, log, sets)`, which computes one
-(spec.py: what a table is) and writes OUT/<name><suffix>.md, .csv, .json and .png (writers.py).
+(spec.py: what a table is) and writes OUT/<name><suffix>.md, .csv, .json and .png (writers.py);
+`compute` gives its data unwritten, optionally of some rows alone (experiments.verify).
 
 Each table's numbers depend only on (seed, config): `seeds=(3,)` writes <name>-seeds-3.* from
 workdirs <row>-seeds-3 with seed 3's numbers of the full run.
@@ -109,10 +110,27 @@ def check_sets(names, sets: tuple[tuple[str, str], ...]) -> None:
                       f"of the trained tables ({settable})")
 
 
+def parse_sets(sets: list[str]) -> tuple[tuple[str, str], ...]:
+  """--set texts 'field=value' -> (field, value) pairs; a text without '=' is a ConfigError."""
+  pairs = []
+  for text in sets:
+    field, sep, value = text.partition("=")
+    if not sep or not field:
+      raise ConfigError(f"--set={text!r} is invalid; use field=value, e.g. --set=num_steps=500")
+    pairs.append((field, value))
+  return tuple(pairs)
+
+
+def compute(name: str, out: str, seeds: tuple[int, ...] | None = None, log=print,
+            sets: tuple[tuple[str, str], ...] = (), only: tuple[str, ...] | None = None):
+  """Table `name`'s `TableData` (its runs trained or read back under OUT), not written; `only`:
+  the rows to compute (None: all; spec.py), a partial record when given."""
+  check_sets([name], sets)
+  return TABLES[name].compute(out, seeds, log, sets, only)
+
+
 def reproduce(name: str, out: str, seeds: tuple[int, ...] | None = None, log=print,
               sets: tuple[tuple[str, str], ...] = ()) -> str:
   """Computes table `name` (trains or reads back its runs under OUT), writes its files to
   OUT/<name><suffix>.*, returns the markdown."""
-  check_sets([name], sets)
-  table = TABLES[name]
-  return write(table, table.compute(out, seeds, log, sets), out, name + suffix(seeds, sets))
+  return write(TABLES[name], compute(name, out, seeds, log, sets), out, name + suffix(seeds, sets))

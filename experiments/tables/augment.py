@@ -4,7 +4,8 @@ Seed s: LeNet (the config's classifier, seed s) on the labelled images of subset
 ('none'), with random ±1-pixel shifts ('shift'), and with `generated_per_class` samples per
 class of seed s's M2 ('generated'; `semisupervised.m2_run` with the same labels). Each run
 trains in OUT/<classifier name>-<variant>-seed<s>. Record {'config', 'seeds', 'test_accuracy':
-{variant: {seed: accuracy}}, 'wall_time_s_per_variant'}.
+{variant: {seed: accuracy}}, 'wall_time_s_per_variant'}. Asked for some variants (`only`), the
+table trains just theirs (M2 only for 'generated').
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 
 from experiments.configs import get_config
 from experiments.tables.semisupervised import m2_run, seed_list
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData
+from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, wanted
 from experiments.tables.writers import point_key, point_panel, pyplot
 from genvdisc import data, rng
 from genvdisc.data import subsets
@@ -43,17 +44,18 @@ def m2_samples(out: str, num_labels: int, per_class: int, seeds: tuple[int, ...]
   return {s: (np.asarray(sample(params[s], rng.generation_key(s), y)), y) for s in seeds}
 
 
-def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
+def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=(), only=None) -> TableData:
   """LeNet test accuracy per variant (module docstring)."""
   config = get_config("augment")
   run_seeds = seed_list(seeds, config.num_seeds)
   start = time.time()
   dataset = data.load("digits")
-  samples = m2_samples(out, config.num_labels, config.generated_per_class, run_seeds, seeds,
-                       log)
-  accuracy = {v: {} for v in VARIANTS}
-  wall = {v: 0.0 for v in VARIANTS}
-  for variant, (shift, generated) in VARIANTS.items():
+  variants = {v: how for v, how in VARIANTS.items() if wanted(only, v)}
+  samples = (m2_samples(out, config.num_labels, config.generated_per_class, run_seeds, seeds, log)
+             if any(generated for _, generated in variants.values()) else {})
+  accuracy = {v: {} for v in variants}
+  wall = {v: 0.0 for v in variants}
+  for variant, (shift, generated) in variants.items():
     for s in run_seeds:
       cnn = get_config(config.classifier)
       cnn.seeds, cnn.random_shift = str(s), shift
@@ -65,7 +67,8 @@ def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> Tabl
       wall[variant] += r["wall_time_s"]
   record = {"config": config.to_dict(), "seeds": list(run_seeds), "test_accuracy": accuracy,
             "wall_time_s_per_variant": wall, "wall_time_s": time.time() - start}
-  return TableData(record, {"": functools.partial(plot, record, samples[run_seeds[0]][0])})
+  return TableData(record, {"": functools.partial(plot, record, samples[run_seeds[0]][0])}
+                   if samples else {})
 
 
 def sections(record: dict) -> tuple[Section, ...]:

@@ -29,6 +29,8 @@ Every feature set, pixels included, reaches the curves as a tabular dataset
 (ngjordan fits digits' pixels unscaled).
 Each extractor is trained once (seed 0, `extractor_config`) in OUT/<its name> and read back
 afterwards, whatever --seeds says, so `--seeds=3` equals split 3's entry of the full run bitwise.
+Asked for some rows (`only`, '<dataset> <feature>/<classifier>'), the table trains just their
+extractors and fits just their curves.
 
 Record: {'config', 'extractors': {'<dataset> <feature>': {'config', 'dim', 'trained on', ...}},
 'curves': {'<dataset> <feature>': {'sizes', 'split_seeds', 'errors': {classifier: [splits]
@@ -49,7 +51,7 @@ import numpy as np
 from experiments.configs import get_config
 from experiments.tables import ngjordan
 from experiments.tables.semisupervised import encoder_features
-from experiments.tables.spec import GridRow, Section, Table, TableData
+from experiments.tables.spec import GridRow, Section, Table, TableData, wanted
 from genvdisc import data
 from genvdisc.analysis import learning_curves
 from genvdisc.data import subsets
@@ -135,7 +137,7 @@ def extract(out: str, config, dataset: data.Dataset, feature: str,
            "test_accuracy": judge.test_accuracy})
 
 
-def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
+def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=(), only=None) -> TableData:
   """Every (dataset, feature)'s curves (module docstring); checks everything before training."""
   config = get_config("features")
   split_seeds = tuple(range(config.num_splits)) if seeds is None else seeds
@@ -156,17 +158,20 @@ def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> Tabl
   for name, (dataset, pool, sizes) in pools.items():
     for feature in features:
       key = f"{name} {feature}"
+      chosen = {c: fit for c, fit in fits.items() if wanted(only, f"{key}/{c}")}
+      if not chosen:
+        continue
       train, test, extractors[key] = extract(out, config, dataset, feature, log)
       extractors[key]["dim"] = train.shape[1]
       begin = time.time()
       errors = learning_curves.learning_curves(curve_dataset(dataset, pool, key, train, test),
-                                               sizes, split_seeds, fits,
+                                               sizes, split_seeds, chosen,
                                                config.split_group, config.min_per_class,
                                                test_split=True)
       curves[key] = {"sizes": list(sizes), "split_seeds": list(split_seeds),
                      "errors": {k: v.tolist() for k, v in errors.items()},
                      "wall_time_s": time.time() - begin}
-      log(f"{key}: {len(split_seeds)} splits x {len(sizes)} sizes x {len(fits)} classifiers "
+      log(f"{key}: {len(split_seeds)} splits x {len(sizes)} sizes x {len(chosen)} classifiers "
           f"in {curves[key]['wall_time_s']:.0f} s")
   record = {"config": config.to_dict(), "extractors": extractors, "curves": curves,
             "wall_time_s": time.time() - start}

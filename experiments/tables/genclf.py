@@ -35,9 +35,9 @@ import ml_collections
 import numpy as np
 
 from experiments.tables import ngjordan, trained
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData
+from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, wanted
 from experiments.tables.writers import curves_panel, pyplot
-from genvdisc import data
+from genvdisc import data, rng
 from genvdisc.data import subsets
 from genvdisc.models import gaussian
 from genvdisc.tasks import registry, robustness
@@ -108,10 +108,18 @@ def row_name(row: trained.Row | str, dataset: str) -> str:
   return f"{row}_{dataset}" if isinstance(row, str) else row.label
 
 
+def ordered_rows(dataset: str, rows: dict) -> dict:
+  """`rows` in the table's order, `PAIRS` (each pair's generative row, then its twin), whatever
+  order the record keeps them in (its json is written with sorted keys)."""
+  order = [row_name(row, dataset) for pair in PAIRS[dataset]
+           for row in (pair.generative, pair.twin)]
+  return dict(sorted(rows.items(), key=lambda item: order.index(item[0])))
+
+
 def compute(dataset: str, out: str, seeds: tuple[int, ...] | None, log=print,
-            sets=()) -> TableData:
+            sets=(), only=None) -> TableData:
   """Every row of `dataset`'s pairs at every m (module docstring); a row shared by pairs (LR)
-  runs once."""
+  runs once. `only` ('<row> m=<m>', '<row> all') trains just the (row, m) runs it names."""
   del sets  # not a --set table
   requested, seeds = seeds, SEEDS if seeds is None else seeds   # None: the rows' own seeds 0-4
   workdirs = os.path.join(out, "genclf")
@@ -119,21 +127,23 @@ def compute(dataset: str, out: str, seeds: tuple[int, ...] | None, log=print,
   for pair in PAIRS[dataset]:
     for role, row in (("generative", pair.generative), ("discriminative", pair.twin)):
       name = row_name(row, dataset)
-      if name not in rows:
+      sizes = tuple(m for m in SIZES if wanted(only, f"{name} {size_label(m)}"))
+      if name not in rows and sizes:
         rows[name] = {"family": pair.family, "role": role,
                       **row_results(row, dataset, role == "generative", workdirs, requested,
-                                    seeds, log)}
+                                    seeds, log, sizes)}
   record = {"table": f"genclf_{dataset}", "sizes": list(SIZES), "seeds": list(seeds),
             "datasets": {dataset: {"rows": rows}}}
   return TableData(record, {"": functools.partial(plot, dataset, record["datasets"][dataset])})
 
 
 def row_results(row: trained.Row | str, dataset: str, generative: bool, workdirs: str,
-                requested: tuple[int, ...] | None, seeds: tuple[int, ...], log) -> dict:
-  """{'per_size': {m: per_seed}, 'wall_time_s' (the runs' own, summed over m),
-  'seconds_per_1000'} of one row."""
+                requested: tuple[int, ...] | None, seeds: tuple[int, ...], log,
+                sizes: tuple[int, ...] = SIZES) -> dict:
+  """{'per_size': {m: per_seed} for m in `sizes`, 'wall_time_s' (the runs' own, summed over m),
+  'seconds_per_1000' (of the m = 0 run; None without it)} of one row."""
   per_size, wall = {}, 0.0
-  for m in SIZES:
+  for m in sizes:
     start = time.time()
     if isinstance(row, str):
       per_size[str(m)] = closed_form(row, dataset, m, seeds)
@@ -143,8 +153,8 @@ def row_results(row: trained.Row | str, dataset: str, generative: bool, workdirs
       per_size[str(m)], wall = results["per_seed"], wall + results["wall_time_s"]
     log(f"[genclf {row_name(row, dataset)} {size_label(m)}] test acc "
         f"{ACCURACY.text(_values(per_size[str(m)], 'test_accuracy'))}")
-  cost = None if isinstance(row, str) else seconds_per_1000(sized_row(row, 0, generative),
-                                                            workdirs, requested)
+  cost = None if isinstance(row, str) or 0 not in sizes else seconds_per_1000(
+      sized_row(row, 0, generative), workdirs, requested)
   return {"per_size": per_size, "wall_time_s": wall, "seconds_per_1000": cost}
 
 
@@ -164,7 +174,7 @@ def seconds_per_1000(row: trained.Row, out: str, seeds: tuple[int, ...] | None) 
   params = params[min(params)]
   predict = jax.jit(registry.from_config(config, dataset).predict)
   x = jnp.asarray(np.resize(dataset.x_test, (1000, *dataset.example_shape)))
-  key = jax.random.PRNGKey(0)
+  key = rng.split_key(0)
   predict(params, x, key).block_until_ready()
   times = []
   for _ in range(3):
@@ -192,7 +202,7 @@ def closed_form(model: str, dataset: str, m: int, seeds) -> dict:
     params = fit.fit(x_train, jnp.asarray(d.y_train), d.num_classes, jnp.asarray(weights), **hyper)
     predict = lambda x, key: fit.log_joint(params, x.reshape(x.shape[0], -1))
     clean = float(jnp.mean(jnp.argmax(predict(x_test, None), -1) == y_test))
-    corrupted = robustness.corrupted_accuracies(predict, x_test, y_test, jax.random.PRNGKey(seed),
+    corrupted = robustness.corrupted_accuracies(predict, x_test, y_test, rng.split_key(seed),
                                                 stats)
     per_seed[str(seed)] = {"test_accuracy": clean, "diverged_at_step": None,
                            **{f"test_{k}": float(jnp.mean(v)) for k, v in corrupted.items()}}
@@ -238,7 +248,7 @@ def sections(record: dict) -> tuple[Section, ...]:
   """Per dataset: accuracy per m of every row, the pairs' crossovers, robustness at m = all."""
   out = []
   for dataset, r in record["datasets"].items():
-    rows = r["rows"]
+    rows = ordered_rows(dataset, r["rows"])
     grid = tuple(GridRow(_row_keys(name, row),
                          tuple(Cell(_values(row["per_size"][str(m)], "test_accuracy"), ACCURACY)
                                for m in SIZES), _row_texts(row))
@@ -270,8 +280,9 @@ def sections(record: dict) -> tuple[Section, ...]:
 def plot(dataset: str, r: dict):
   """Test accuracy against m, one line per row (dashed: generative)."""
   fig, ax = pyplot().subplots(figsize=(7, 4.5))
-  curves = {name: _curves(row) for name, row in r["rows"].items()}
-  dashed = [name for name, row in r["rows"].items() if row["role"] == "generative"]
+  rows = ordered_rows(dataset, r["rows"])
+  curves = {name: _curves(row) for name, row in rows.items()}
+  dashed = [name for name, row in rows.items() if row["role"] == "generative"]
   curves_panel(ax, [size_label(m) for m in SIZES], curves, ACCURACY, dashed)
   ax.set_xlabel("labelled examples per class")
   ax.set_title(f"{dataset}: generative (dashed) vs discriminative classifiers")

@@ -25,8 +25,9 @@ Seed s: a trained row trains seed s (`train_and_evaluate` in OUT/<row><suffix>, 
 test_nll; --set applies to these rows); a dequantised row draws its training and test noise
 from split(PRNGKey(s)), the mixture its initialisation from random_state=s. ar_digits and
 ddpm_digits train their configs as they are, judge included: the generative table's rows of
-them are the same runs in the same workdirs, read back there. Record: {'table', 'levels',
-'dims', 'rows': [{'name', 'what', 'note', 'config', 'per_seed', 'summary', 'wall_time_s'}]}.
+them are the same runs in the same workdirs, read back there. Each row stands alone (`only`
+computes just the rows it names). Record: {'table', 'levels', 'dims', 'rows': [{'name',
+'what', 'note', 'config', 'per_seed', 'summary', 'wall_time_s'}]}.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from experiments.tables import trained
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData
-from genvdisc import data, objectives, results
+from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, wanted
+from genvdisc import data, objectives, results, rng
 from genvdisc.models import gaussian
 from genvdisc.tasks import shared
 
@@ -143,7 +144,7 @@ def _seed_nll(row, dataset, seed: int) -> float:
   if isinstance(row, UniformRow):
     return uniform_nll(flat(dataset.x_test), LEVELS)
   width = 1.0 / (LEVELS - 1)
-  k_train, k_test = jax.random.split(jax.random.PRNGKey(seed))
+  k_train, k_test = jax.random.split(rng.split_key(seed))
   y_train = np.asarray(shared.dequantize(jnp.asarray(flat(dataset.x_train)), k_train, width))
   log_density = DENSITIES[row.density](y_train, dataset.y_train, seed, **dict(row.hyper))
   return dequantized_nll(log_density, flat(dataset.x_test), k_test, width, DEQUANTIZATIONS)
@@ -163,10 +164,15 @@ def _closed_form(row, seeds: tuple[int, ...]) -> dict:
           "wall_time_s": time.time() - start}
 
 
-def _compute(rows, out: str, seeds, log=print, sets=()) -> TableData:
+def row_name(row) -> str:
+  """The row's name in the record: its own, else (a trained row) its config's."""
+  return row.name or row.config
+
+
+def _compute(rows, out: str, seeds, log=print, sets=(), only=None) -> TableData:
   dims = math.prod(data.load(DATASET).example_shape)
   record = {"table": "likelihood", "levels": LEVELS, "dims": dims, "rows": []}
-  for row in rows:
+  for row in (row for row in rows if wanted(only, row_name(row))):
     if isinstance(row, TrainedRow):
       r = trained.train_row(trained.Row(row.config, overrides=row.overrides, name=row.name), out,
                          seeds, log, sets)

@@ -5,7 +5,9 @@ every training-set size m over the splits (`genvdisc.analysis.learning_curves`; 
 the splits, each equal to its entry in the full run). Record: {'config', 'curves': {dataset:
 {'sizes', 'split_seeds', 'errors': {classifier: [splits][sizes]}}}, 'wall_time_s'}. Sections:
 the crossover m of every (generative, discriminative) pair, then per dataset the mean error ±
-95% half-width per m (with the breast_cancer anchor). Figures: <stem>_<dataset>.png.
+95% half-width per m (with the breast_cancer anchor). Figures: <stem>_<dataset>.png. Each
+classifier's curve of a dataset is computed alone: `only` ('<dataset>/<classifier>') fits just
+the curves it names.
 
 Crossover m of a pair: the smallest m on the grid from which the discriminative model's mean
 error is lower at every larger m, when the generative model is at least as good at some
@@ -20,7 +22,7 @@ import time
 import numpy as np
 
 from experiments.configs import get_config
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData
+from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, wanted
 from experiments.tables.writers import pyplot
 from genvdisc import data
 from genvdisc.analysis import learning_curves
@@ -34,7 +36,7 @@ ANCHOR = {"breast_cancer": {"gnb": {10: .131, 20: .074, 40: .062, 320: .063},
 ERROR = Stat("test error", 1.0, 3, True, "ci95")
 
 
-def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
+def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=(), only=None) -> TableData:
   """Every dataset's curves (module docstring); `out` holds no workdirs for this table."""
   config = get_config("ngjordan")
   split_seeds = tuple(range(config.num_splits)) if seeds is None else seeds
@@ -49,10 +51,13 @@ def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> Tabl
     learning_curves.check_dataset(config, *inputs[name])
   curves = {}
   for name, (dataset, sizes) in inputs.items():
+    chosen = {c: fit for c, fit in fits.items() if wanted(only, f"{name}/{c}")}
+    if not chosen:
+      continue
     begin = time.time()
-    errors = learning_curves.learning_curves(dataset, sizes, split_seeds, fits, config.split_group,
-                                             config.min_per_class)
-    log(f"{name}: {len(split_seeds)} splits x {len(sizes)} sizes x {len(fits)} classifiers "
+    errors = learning_curves.learning_curves(dataset, sizes, split_seeds, chosen,
+                                             config.split_group, config.min_per_class)
+    log(f"{name}: {len(split_seeds)} splits x {len(sizes)} sizes x {len(chosen)} classifiers "
         f"in {time.time() - begin:.0f} s")
     curves[name] = {"sizes": list(sizes), "split_seeds": list(split_seeds),
                     "errors": {k: v.tolist() for k, v in errors.items()}}

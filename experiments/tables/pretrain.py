@@ -18,7 +18,8 @@ pretraining's seed s), so the three variants of a seed see the same labelled exa
 gain over scratch is taken per seed. Record: {'table', 'rows': [entry]}, an entry holding a
 row's name, variant ('pretraining' first, then per m the VARIANTS), m (None for the
 pretraining), config, per-seed metrics, summary and wall time (experiments.verify reads it as a
-trained table).
+trained table). Asked for some rows (`only`), the table trains those, and the pretraining when
+one of them is a probe or a finetune.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import functools
 import numpy as np
 
 from experiments.tables import likelihood, trained
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData
+from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, wanted
 from experiments.tables.writers import curves_panel, pyplot
 
 CLASSIFIER = "ar_classifier_digits"
@@ -69,20 +70,22 @@ def _entry(r: dict, name: str, **keys) -> dict:
           "summary": r["summary"], "wall_time_s": r["wall_time_s"]}
 
 
-def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
+def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=(), only=None) -> TableData:
   """The pretraining, then every m's three classifiers (module docstring)."""
-  pretraining = _entry(trained.train_row(PRETRAINING, out, seeds, log, sets), PRETRAINING.label,
-                       variant="pretraining", m=None)
-  log(trained.row_line({**pretraining, "reference": "-", "paper": None}, (NLL,)))
   source = trained.row_workdir(PRETRAINING, out, seeds, sets)
-  record = {"table": "pretrain", "rows": [pretraining]}
-  for m in LABELS_PER_CLASS:
-    for variant in VARIANTS:
-      row = classifier_row(variant, m, source)
-      record["rows"].append(_entry(trained.train_row(row, out, seeds, log, sets), row.label,
-                                   variant=variant, m=m))
-      log(trained.row_line({**record["rows"][-1], "reference": "-", "paper": None},
-                           (trained.TEST_ACC,)))
+  every = [(variant, m, classifier_row(variant, m, source)) for m in LABELS_PER_CLASS
+           for variant in VARIANTS]
+  classifiers = [(variant, m, row) for variant, m, row in every if wanted(only, row.label)]
+  record = {"table": "pretrain", "rows": []}
+  if wanted(only, PRETRAINING.label) or any(v in PRETRAINED for v, _, _ in classifiers):
+    record["rows"].append(_entry(trained.train_row(PRETRAINING, out, seeds, log, sets),
+                                 PRETRAINING.label, variant="pretraining", m=None))
+    log(trained.row_line({**record["rows"][-1], "reference": "-", "paper": None}, (NLL,)))
+  for variant, m, row in classifiers:
+    record["rows"].append(_entry(trained.train_row(row, out, seeds, log, sets), row.label,
+                                 variant=variant, m=m))
+    log(trained.row_line({**record["rows"][-1], "reference": "-", "paper": None},
+                         (trained.TEST_ACC,)))
   return TableData(record, {"": functools.partial(plot, record)})
 
 

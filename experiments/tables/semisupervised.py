@@ -12,6 +12,10 @@ reproduces seed 3's numbers of the full run bitwise (tests/test_semisupervised.p
   m2: M2 on pixels and M1+M2 (M2 on M1's standardised posterior means, Gaussian p(x|y,z)),
       50 and 100 labels; test error of q(y|x). Record {'configs', 'test_error': {'<model>/<n>':
       {seed: error}}, 'wall_time_s_per_run'}.
+
+Asked for some rows (`only`): m1 computes just their feature sets ('M1/logreg' trains the VAE,
+'pixels/logreg' does not; a feature set's classifiers are cheap and fitted together), m2 just
+their runs (an M1+M2 run trains the VAE as well).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from experiments.configs import get_config
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, suffix
+from experiments.tables.spec import (Cell, GridRow, Section, Stat, Table, TableData, suffix,
+                                     wanted)
 from experiments.tables.writers import curves_panel, pyplot
 from genvdisc import data
 from genvdisc.analysis import learning_curves
@@ -104,15 +109,17 @@ def m1_errors(config, features: dict[str, tuple[np.ndarray, np.ndarray]], datase
   return out
 
 
-def compute_m1(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
+def compute_m1(out: str, seeds: tuple[int, ...] | None, log=print, sets=(),
+               only=None) -> TableData:
   """The m1 table (module docstring; experiments/configs/m1.py)."""
   config = get_config("m1")
   seeds = seed_list(seeds, config.num_seeds)
   start = time.time()
   dataset = data.load("digits")
-  features = dict(zip(FEATURES, [(dataset.x_train.reshape(dataset.num_train, -1),
-                                  dataset.x_test.reshape(dataset.num_test, -1)),
-                                 m1_features(out, config.vae, log)]))
+  extract = {"pixels": lambda: (dataset.x_train.reshape(dataset.num_train, -1),
+                                dataset.x_test.reshape(dataset.num_test, -1)),
+             "M1": lambda: m1_features(out, config.vae, log)}
+  features = {name: extract[name]() for name in FEATURES if wanted(only, name)}
   if config.standardize:
     features = {name: subsets.standardize(*pair) for name, pair in features.items()}
   record = {"config": config.to_dict(), "seeds": list(seeds),
@@ -164,11 +171,12 @@ def m2_run(out: str, model: str, num_labels: int, seeds: tuple[int, ...] | None,
   return config, workdir, dataset, train_and_evaluate(config, workdir, log=log, dataset=dataset)
 
 
-def compute_m2(out: str, seeds: tuple[int, ...] | None, log=print, sets=()) -> TableData:
+def compute_m2(out: str, seeds: tuple[int, ...] | None, log=print, sets=(),
+               only=None) -> TableData:
   """The m2 table (module docstring): test error of q(y|x), M2 and M1+M2, 50 and 100 labels."""
   start = time.time()
   runs = {f"{model}/{n}": m2_run(out, model, n, seeds, log)[-1] for model in M2_MODELS
-          for n in M2_NUM_LABELS}
+          for n in M2_NUM_LABELS if wanted(only, f"{model}/{n}")}
   record = {"configs": {run: r["config"] for run, r in runs.items()},
             "test_error": {run: {s: 1.0 - m["test_accuracy"] for s, m in r["per_seed"].items()}
                            for run, r in runs.items()},

@@ -8,6 +8,8 @@ step count, 10 % of the training split held out as 'val' (the sweep default). Th
 row per config x learning rate: the selection metric on the validation split (val acc % or val
 NLL), the test headline metric, mean ± std over seeds, and ✓ on the point the validation metric
 selected; the png draws both against the learning rate (`genvdisc.evaluate.sweeps.draw_field`).
+A config's rates share one compiled program: asked for some rows (`only`, '<config> [<point>]'),
+the table trains every rate of their configs and nothing else.
 
   python -m experiments.reproduce --table=sweep_lr --out=runs/sweep_lr
 
@@ -26,7 +28,8 @@ import os
 from typing import Any, NamedTuple
 
 from experiments.configs import get_config
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, suffix
+from experiments.tables.spec import (Cell, GridRow, Section, Stat, Table, TableData, suffix,
+                                     wanted)
 from experiments.tables.trained import apply_overrides
 from experiments.tables.writers import pyplot
 from genvdisc import results
@@ -56,10 +59,10 @@ def table(name: str, rows: tuple[SweepRow, ...]) -> Table:
   return Table(name, functools.partial(_compute, name, rows), sections)
 
 
-def _compute(name, rows, out, seeds, log, sets) -> TableData:
+def _compute(name, rows, out, seeds, log, sets, only=None) -> TableData:
   del sets  # refused before anything runs (takes_sets=False)
   record = {"table": name, "field": FIELD, "rows": []}
-  for row in rows:
+  for row in (row for row in rows if wanted(only, row.config)):
     config = get_config(row.config)
     apply_overrides(config, row.overrides)
     config.sweep = f"{FIELD}=" + ",".join(map(repr, learning_rates(config.learning_rate)))

@@ -7,7 +7,8 @@ read back); a row whose config names a judge gets it from `judge_for` (OUT/judge
 yields a results.json-shaped dict; the table's record holds them all ({'table', 'rows'}) and
 its one section is a pure function of that record (`section`): one grid row per config with
 `metrics` as cell columns, or each row's headline metric (`HEADLINE`) when metrics is None.
-Where the rows' seeds vary different things (`seeds_vary`), each seeds cell says which.
+Where the rows' seeds vary different things (`seeds_vary`), each seeds cell says which. Asked
+for some rows (`only`), the table trains those alone (and the judges they name).
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ import os
 import time
 from typing import Any, NamedTuple
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
 from experiments.configs import get_config
 from experiments.judges import JUDGES_DIR, judge_for, load_judge
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, suffix
-from genvdisc import data, results
+from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, suffix, wanted
+from genvdisc import data, results, rng
 from genvdisc.errors import ConfigError
 from genvdisc.evaluate.frechet import check_judge_data, judged_scores
 from genvdisc.models import gaussian
@@ -99,9 +99,9 @@ def table(name: str, rows: list, metrics: tuple[Metric, ...] | None) -> Table:
                lambda record: (section(record, metrics, seed_words),), takes_sets=True)
 
 
-def _compute(name, rows, metrics, out, seeds, log, sets) -> TableData:
+def _compute(name, rows, metrics, out, seeds, log, sets, only=None) -> TableData:
   record = {"table": name, "rows": []}
-  for row in rows:
+  for row in (row for row in rows if wanted(only, row.label)):
     if isinstance(row, ClosedFormRow):
       r = closed_form_results(row, DEFAULT_SEEDS if seeds is None else seeds, out, log)
     else:
@@ -167,7 +167,7 @@ def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...], out: str, lo
                            "train_accuracy": accuracy(x_train, d.y_train),
                            "diverged_at_step": None}
     if judge is not None:
-      samples, _ = model.sample(params, jax.random.PRNGKey(seed), row.fid_samples)
+      samples, _ = model.sample(params, rng.split_key(seed), row.fid_samples)
       images = jnp.clip(samples, 0.0, 1.0).reshape(-1, *d.example_shape)
       scores = judged_scores(judge, images, jnp.asarray(d.x_test))
       per_seed[str(seed)].update({k: float(v) for k, v in scores.items()})

@@ -57,12 +57,11 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from genvdisc import objectives, optim
+from genvdisc import objectives, optim, rng
 from genvdisc.data.datasets import Dataset
 from genvdisc.data.subsets import subset_weights
 from genvdisc.errors import ConfigError
 from genvdisc.models import gaussian
-from genvdisc.rng import seed_groups
 
 # fit_and_score(x [n, d], y [n], weights [n], num_classes) -> scores of every example [n, K].
 Classifier = Callable[..., jax.Array]
@@ -175,7 +174,7 @@ def split_subsets(seed, y: jax.Array, num_classes: int, num_train: int, sizes: j
   """0/1 weights [len(sizes), n] of split `seed`'s subsets of the pool y [n] (its first
   num_train rows the training split): drawn from every row, or with `test_split` from the
   training split only (the test rows get weight 0)."""
-  key = jax.random.PRNGKey(seed)
+  key = rng.split_key(seed)
   if not test_split:
     return subset_weights(key, y, num_classes, sizes, min_per_class)
   weights = subset_weights(key, y[:num_train], num_classes, sizes, min_per_class)
@@ -204,6 +203,6 @@ def learning_curves(dataset: Dataset, sizes: tuple[int, ...], split_seeds: tuple
           subset_scores(fit_and_score, x, y, w, dataset.num_classes, scale), y,
           test_rows if test_split else 1.0 - w))(weights)
     run_group = jax.jit(jax.vmap(one_split))
-    rows = [np.asarray(run_group(group)) for group in seed_groups(split_seeds, split_group)]
+    rows = [np.asarray(run_group(group)) for group in rng.seed_groups(split_seeds, split_group)]
     out[name] = np.concatenate(rows)[:len(split_seeds)]
   return out

@@ -85,7 +85,7 @@ def load(name: str, *, split_seed: int = 0, data_dir: str | None = None,
   if not isinstance(name, str) or not (
       name in SKLEARN_DATASETS or name in MNIST1D_DATASETS
       or (name.startswith(TFDS_PREFIX) and len(name) > len(TFDS_PREFIX))):
-    raise DataError(f"unknown dataset {name!r}; valid names: {', '.join(names())}")
+    raise DataError(f"unknown dataset {name!r} (config.dataset); valid names: {', '.join(names())}")
   if name.startswith(TFDS_PREFIX):
     return read_only(_load_tfds(name, data_dir or None, int(max_length), stream))
   if stream:

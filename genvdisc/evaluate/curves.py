@@ -4,7 +4,8 @@ Each panel plots, at every step holding the metric, the mean over the seeds that
 value there and are not marked diverged, with a band of ± one sample standard deviation
 (`results.mean_std`) and each seed as a faint line; `minibatch_loss` (every log step) comes
 first, then the evaluation metrics in name order. A metric measured at one step only (e.g. at
-the end) is a point with an error bar.
+the end) is a point with an error bar. A sweep gets a band per point, in its own colour and
+named in the legend: seeds are averaged within a point, never across points.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from genvdisc import results
 SKIPPED = ("diverged_at_step",)
 
 
-def series(curves: list[dict], name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
-  """(steps, means, stds, {seed: (steps, values)}) of metric `name` over the curves."""
+def series(curves: list[dict], name: str, runs=None
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+  """(steps, means, stds, {seed: (steps, values)}) of metric `name` over the curves, of the
+  runs named in `runs` (None: every run)."""
   steps, means, stds, per_seed = [], [], [], {}
   for point in curves:
     values = {seed: m[name] for seed, m in point["per_seed"].items()
-              if m.get("diverged_at_step") is None and results.is_finite_number(m.get(name))}
+              if (runs is None or seed in runs) and m.get("diverged_at_step") is None
+              and results.is_finite_number(m.get(name))}
     if not values:
       continue
     stat = results.mean_std(values.values())
@@ -43,11 +47,17 @@ def metric_names(curves: list[dict]) -> list[str]:
   return sorted(names, key=lambda n: (n != "minibatch_loss", n))
 
 
+def points(curves: list[dict]) -> dict[str, list[str]]:
+  """{sweep point label: its run names} of the runs in the curves ({'': runs} without a sweep)."""
+  return results.by_point(dict.fromkeys(seed for point in curves for seed in point["per_seed"]))
+
+
 def plot(curves: list[dict], path: str, title: str) -> None:
   """Writes curves.png (module docstring) atomically to `path`; nothing without curves."""
   names = metric_names(curves)
   if not names:
     return
+  groups = points(curves)
   import matplotlib
   matplotlib.use("Agg")
   from matplotlib import pyplot as plt
@@ -55,20 +65,29 @@ def plot(curves: list[dict], path: str, title: str) -> None:
   rows = math.ceil(len(names) / columns)
   fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False)
   for ax, name in zip(axes.flat, names):
-    steps, means, stds, per_seed = series(curves, name)
-    for seed_steps, values in per_seed.values():
-      ax.plot(seed_steps, values, color="0.75", linewidth=0.8, zorder=1)
-    if len(steps) == 1:
-      ax.errorbar(steps, means, yerr=stds, fmt="o", capsize=4, color="tab:blue", zorder=3)
-    else:
-      ax.fill_between(steps, means - stds, means + stds, color="tab:blue", alpha=0.25, zorder=2)
-      ax.plot(steps, means, color="tab:blue", linewidth=1.5, zorder=3)
+    for i, (label, runs) in enumerate(groups.items()):
+      draw_band(ax, *series(curves, name, runs), f"C{i % 10}", label or None)
     ax.set_title(name, fontsize=10)
     ax.set_xlabel("step")
     ax.grid(alpha=0.3)
+    if len(groups) > 1 and ax.get_legend_handles_labels()[0]:
+      ax.legend(fontsize=7)
   for ax in axes.flat[len(names):]:
     ax.set_visible(False)
-  fig.suptitle(f"{title}: mean ± std over seeds (grey: each seed)", fontsize=11)
+  per = " per sweep point" if len(groups) > 1 else ""
+  fig.suptitle(f"{title}: mean ± std over seeds{per} (faint: each seed)", fontsize=11)
   fig.tight_layout()
   results.write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
   plt.close(fig)
+
+
+def draw_band(ax, steps, means, stds, per_seed: dict, color: str, label: str | None) -> None:
+  """One `series` on `ax`: each seed a faint line, the mean with a ± std band (an error bar
+  when there is one step), in `color`, named `label` in the legend."""
+  for seed_steps, values in per_seed.values():
+    ax.plot(seed_steps, values, color=color, alpha=0.25, linewidth=0.8, zorder=1)
+  if len(steps) == 1:
+    ax.errorbar(steps, means, yerr=stds, fmt="o", capsize=4, color=color, zorder=3, label=label)
+  elif len(steps):
+    ax.fill_between(steps, means - stds, means + stds, color=color, alpha=0.25, zorder=2)
+    ax.plot(steps, means, color=color, linewidth=1.5, zorder=3, label=label)

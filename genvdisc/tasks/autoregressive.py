@@ -50,7 +50,7 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
           "'train,test' or 'test'")
   num_classes = dataset.num_classes if conditional else 0
   log_prior = bayes.class_log_prior(config, dataset)
-  class_batch = bayes.class_batch(config)
+  class_batch = bayes.class_batch(config, num_classes)
   length = math.prod(dataset.example_shape)
   try:
     model = AutoregressiveTransformer(vocab_size=quantizer.num_bins, length=length,

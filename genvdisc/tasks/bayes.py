@@ -35,11 +35,13 @@ def class_log_prior(config, dataset: Dataset) -> np.ndarray:
   return np.log(counts / counts.sum()).astype(np.float32)
 
 
-def class_batch(config) -> int:
-  """config.class_batch, checked: classes scored at once (0: all of them)."""
+def class_batch(config, num_classes: int) -> int:
+  """config.class_batch, checked: classes scored at once (0: all of them), at most the
+  `num_classes` of the data (0 when the task scores no classes)."""
   n = config.get("class_batch", 0)
-  require(isinstance(n, int) and n >= 0, "class_batch", n,
-          "0 (every class at once) or the number of classes to score at once, e.g. 2")
+  require(isinstance(n, int) and n >= 0 and (n <= num_classes or n == 0 or not num_classes),
+          "class_batch", n, f"0 (every class at once) or the number of classes to score at "
+          f"once, 1 to {max(num_classes, 1)}")
   return n
 
 

@@ -64,7 +64,7 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
           f"False: dataset {dataset.name!r} has no training labels here")
   num_classes = dataset.num_classes if conditional else 0
   log_prior = bayes.class_log_prior(config, dataset)
-  class_batch = bayes.class_batch(config)
+  class_batch = bayes.class_batch(config, num_classes)
   classify_timesteps = config.get("classify_timesteps", 50)
   require(not conditional or (isinstance(classify_timesteps, int) and 1 <= classify_timesteps
                               <= num_steps and num_steps % classify_timesteps == 0),

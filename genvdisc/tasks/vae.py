@@ -57,7 +57,7 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   encoder, decoder, latent = nets.encoder, nets.decoder, config.latent_dim
   num_classes, num_dims = dataset.num_classes, math.prod(dataset.example_shape)
   log_prior = bayes.class_log_prior(config, dataset)
-  class_batch = bayes.class_batch(config)
+  class_batch = bayes.class_batch(config, num_classes)
   classify_samples = min(config.get("classify_samples", 100), config.iw_samples)
   require(not conditional or classify_samples % min(chunk, classify_samples) == 0,
           "classify_samples", classify_samples,

@@ -5,7 +5,8 @@ leading seed axis of the group's width):
 
   init(seeds int32[W], hparams {field: float32[W]}) -> TrainState[W]   # a run = (seed, hparams)
   train_chunk(state[W], data, num_steps) -> (state[W], {metric: [W]})   # state donated; the
-      chunk's mean of each metric, and `first_step_loss`: the loss of its first step alone
+      chunk's mean of each metric, `first_step_loss`: the loss of its first step alone, and
+      `step_losses`: [W, num_steps], every step's loss
   evaluate(state[W], data) -> {f'{split}_{metric}': [W], plus the task's dataset metrics: [W]}
   images(state[W], data) -> {name: [W, N, height, width, channels]}  # None without pictures
   batch_indices(keys uint32[W, 2], first_step, num_steps, num_train) -> int32[W, num_steps, batch]
@@ -111,13 +112,15 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
 
   def scan_steps(state, step, xs, num_steps):
     """`step(state, x)` over the leading axis of xs; metrics are the chunk's means, plus
-    `first_step_loss` (the reference of a run's loss-increase warning, train.progress)."""
+    `first_step_loss` (the reference of a run's loss-increase warning, train.progress) and
+    `step_losses`, every step's loss [num_steps] (train.run's logged means)."""
     if num_steps == 1:
       state, metrics = step(state, jax.tree.map(lambda x: x[0], xs))
-      return state, {**metrics, "first_step_loss": metrics["loss"]}
+      return state, {**metrics, "first_step_loss": metrics["loss"],
+                     "step_losses": metrics["loss"][None]}
     state, metrics = jax.lax.scan(step, state, xs)
     return state, {**jax.tree.map(lambda m: m.mean(0), metrics),
-                   "first_step_loss": metrics["loss"][0]}
+                   "first_step_loss": metrics["loss"][0], "step_losses": metrics["loss"]}
 
   def chunk_one(state, data, num_steps):
     """`num_steps` steps drawing their minibatches from data (the task's `sample_batch`, or

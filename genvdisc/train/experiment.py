@@ -13,9 +13,12 @@ bitwise the run inside the sweep.
 from __future__ import annotations
 
 import dataclasses
+import os
+import runpy
 import shlex
 
 import jax
+import ml_collections
 import numpy as np
 
 from genvdisc import config as config_lib
@@ -62,16 +65,66 @@ def sweep_points(config) -> list[dict]:
   return hyperparams.grid(fields) if fields else [{}]
 
 
-def rerun_flags(config, run: Run) -> str:
-  """The flags that rerun `run` alone, bitwise: its point's values, its seed and the validation
-  fraction it trained with (the group width is the config's seed_group)."""
-  show = lambda v: shlex.quote("(" + ",".join(map(str, v)) + ")") if isinstance(v, tuple) else (
-      repr(v) if isinstance(v, float) else str(v))
-  flags = [f"--config.{k}={show(v)}" for k, v in run.point.items()]
-  flags.append(f"--config.seeds={run.seed}")
-  if run.point:
-    flags.append(f"--config.validation_fraction={validation_fraction(config)}")
-  return " ".join(flags)
+RERUNS_DIR = "reruns"
+
+
+def run_config(config, run: Run):
+  """The config that trains `run` alone, bitwise: `config` with the run's point, its seed alone
+  and, in a sweep, the validation fraction the sweep held out (the group width stays seed_group)."""
+  alone = hyperparams.apply(config, run.point)
+  with alone.unlocked():
+    alone.seeds = str(run.seed)
+    if config.get("sweep", ""):
+      alone.validation_fraction = validation_fraction(config)
+  return alone
+
+
+def flag_value(value) -> str:
+  """A config value as a shell word that `--config.FIELD=` reads back to the same value."""
+  return shlex.quote(repr(value) if isinstance(value, (tuple, float)) else str(value))
+
+
+def differing_flags(config, base, prefix: str = "") -> list[str]:
+  """`--config.FIELD=VALUE` for every field (dotted inside sub-configs) whose value in `config`
+  differs from `base`'s, in name order; `config_file` names the source, it is not a setting."""
+  flags = []
+  for name in sorted(config.keys()):
+    value, field = config[name], prefix + name
+    if field == "config_file":
+      continue
+    if isinstance(value, ml_collections.ConfigDict) and isinstance(base.get(name),
+                                                                   ml_collections.ConfigDict):
+      flags += differing_flags(value, base[name], field + ".")
+    elif name not in base or base[name] != value:
+      flags.append(f"--config.{field}={flag_value(value)}")
+  return flags
+
+
+def load_config_file(spec: str):
+  """get_config() of the config file `spec` ('path' or 'path:argument', as experiments.main's
+  --config takes it)."""
+  path, *argument = spec.split(":", 1)
+  return runpy.run_path(path)["get_config"](*argument)
+
+
+def rerun_command(config, run: Run, workdir: str) -> str:
+  """What reruns `run` alone, bitwise, pasted as it is. A config loaded from a file
+  (config.config_file, set by experiments.main): `python -m experiments.main --config=FILE` with
+  every field where the run's config (`run_config`) differs from the file's defaults, i.e. the
+  original command's overrides plus the run's point, seed and validation fraction, into
+  WORKDIR/reruns/<run name>. A config built in Python (config_file ''): the flags that turn
+  `config` into the run's. A config file that no longer loads is said so, not guessed around."""
+  alone = run_config(config, run)
+  spec = config.get("config_file", "")
+  if not spec:
+    return " ".join(differing_flags(alone, config))
+  try:
+    defaults = load_config_file(spec)
+  except Exception as e:  # pylint: disable=broad-except -- a finished run keeps its results
+    return f"unknown: config file {spec} no longer loads ({type(e).__name__}: {e})"
+  flags = differing_flags(alone, defaults)
+  return " ".join(["python -m experiments.main", f"--config={shlex.quote(spec)}", *flags,
+                   f"--workdir={shlex.quote(os.path.join(workdir, RERUNS_DIR, run.name))}"])
 
 
 @dataclasses.dataclass
@@ -117,14 +170,27 @@ class Experiment:
       splits.update(x_val=d.x_val, y_val=d.y_val)
     return sharding.put_replicated(splits, self.mesh)
 
+  def chunks(self, step: int):
+    """Yields (first step, length) of every chunk from `step` to config.num_steps: at most
+    chunk_steps long, cut at every multiple of log_every, eval_every and checkpoint_every, so
+    any positive intervals work and a run logs, evaluates and saves at the same steps whatever
+    its chunk length (its numbers do not depend on the chunking either: module engine)."""
+    config = self.config
+    intervals = [i for i in (config.log_every, config.get("eval_every", 0),
+                             config.checkpoint_every) if i > 0]
+    while step < config.num_steps:
+      end = min([step + self.chunk_steps, config.num_steps]
+                + [(step // i + 1) * i for i in intervals])
+      yield step, end - step
+      step = end
+
   def prefetcher(self, states: list, step: int) -> stream_lib.Prefetcher | None:
     """Streamed minibatches of every chunk from `step` on (None for on-device input)."""
     if not self.streams:
       return None
-    starts = range(step, self.config.num_steps, self.chunk_steps)
-    chunks = [(first, min(self.chunk_steps, self.config.num_steps - first)) for first in starts]
     keys = [sharding.to_host(s.key) for s in states]
-    return stream_lib.Prefetcher(self.trainer, self.dataset.x_train, keys, chunks, self.mesh)
+    return stream_lib.Prefetcher(self.trainer, self.dataset.x_train, keys,
+                                 list(self.chunks(step)), self.mesh)
 
   def init_states(self, start: dict | None = None) -> list:
     """Every group's state at step 0. start: {seed: {name: params}} (`run.pretrained_params`):
@@ -186,7 +252,6 @@ def make_train(config, dataset: data_lib.Dataset | None = None,
   sharding.check_batch(config.batch_size, mesh)
   chunk_steps = (engine.default_chunk_steps(jax.default_backend(), task.uses_conv)
                  if config.chunk_steps == -1 else config.chunk_steps)
-  config_lib.check_chunking(config, chunk_steps)
   eval_splits = tuple(task.eval_splits) + (("val",) if dataset.x_val is not None else ())
   labels_per_class = config.get("labels_per_class", 0)
   if labels_per_class and task.sample_batch is not None:

@@ -48,7 +48,7 @@ def check_chunk(experiment, state, data: dict, step: int, log) -> dict | None:
   """Compiles the first chunk from `step` (the training loop reuses the executable), logs its
   estimate and raises a one-line ConfigError naming config.seed_group when it cannot fit."""
   config = experiment.config
-  n = min(experiment.chunk_steps, config.num_steps - step)
+  n = next(experiment.chunks(step))[1]
   found = estimate(experiment.trainer.train_chunk.lower(state, data, n).compile())
   limit = device_limit_bytes()
   if found is None:

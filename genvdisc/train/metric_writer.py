@@ -3,6 +3,9 @@
   <workdir>/tensorboard/seed_<s>/   one run per seed
   <workdir>/tensorboard/mean/       the mean over seeds (finite values of seeds not diverged)
 
+A sweep's runs are 'seed_<point>,seed=<s>' and each point has its own mean, 'mean_<point>' (e.g.
+mean_learning_rate=0.01): seeds are averaged within a point, never across points.
+
 Each run has one scalar tag per metric: `minibatch_loss` every config.log_every steps, every
 evaluation metric every config.eval_every steps and at the end (results.json's "curves").
 
@@ -33,6 +36,11 @@ def seed_run(seed) -> str:
   return f"seed_{seed}"
 
 
+def mean_run(point: str) -> str:
+  """The mean series of a sweep point's seeds ('' without a sweep: `MEAN_RUN`)."""
+  return f"{MEAN_RUN}_{point}" if point else MEAN_RUN
+
+
 def is_plotted(name: str, value) -> bool:
   """A finite metric value (not a flag, not `diverged_at_step`)."""
   return name != "diverged_at_step" and results.is_finite_number(value)
@@ -46,14 +54,16 @@ def mean_over_seeds(per_seed: dict[str, dict], name: str) -> float | None:
 
 
 class MetricWriter:
-  """Scalars per seed and their mean into `directory` (None: writes nothing, e.g. on the
-  processes other than 0); `start_step` is where this run (re)starts: the purge step."""
+  """Scalars per seed (run name) and their mean per sweep point into `directory` (None: writes
+  nothing, e.g. on the processes other than 0); `start_step` is where this run (re)starts: the
+  purge step."""
 
   def __init__(self, directory: str | None, seeds, start_step: int):
     self._writers = {}
     if directory is None:
       return
-    for run in [seed_run(s) for s in seeds] + [MEAN_RUN]:
+    points = results.by_point(str(s) for s in seeds)
+    for run in [seed_run(s) for s in seeds] + [mean_run(p) for p in points]:
       os.makedirs(os.path.join(directory, run), exist_ok=True)
       # the suffix orders the files of one second by start step (file names start with the time)
       writer = EventsWriter(os.path.join(directory, run, "events"), f".from{start_step:012d}")
@@ -62,12 +72,15 @@ class MetricWriter:
       self._writers[run] = writer
 
   def write(self, step: int, per_seed: dict[str, dict]) -> None:
-    """Every finite numeric metric of every seed at `step`, and their means; then flushes."""
+    """Every finite numeric metric of every seed at `step`, and each point's means; then
+    flushes."""
     if not self._writers:
       return
     runs = {seed_run(seed): metrics for seed, metrics in per_seed.items()}
-    names = sorted({k for m in per_seed.values() for k in m})
-    runs[MEAN_RUN] = {name: mean_over_seeds(per_seed, name) for name in names}
+    for point, members in results.by_point(per_seed).items():
+      mine = {seed: per_seed[seed] for seed in members}
+      names = sorted({k for m in mine.values() for k in m})
+      runs[mean_run(point)] = {name: mean_over_seeds(mine, name) for name in names}
     now = time.time()
     for run, metrics in runs.items():
       values = [Summary.Value(tag=name, simple_value=float(v))

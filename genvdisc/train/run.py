@@ -7,15 +7,17 @@ runs (sweep points x seeds), their groups and the jitted trainer; a config with 
 Order of work, so that bad input costs nothing and leaves nothing behind:
   1. check the config, load the dataset, check they fit, build the mesh, check
      config.pretrained's run against the config (`pretrained_run`)  (no files touched)
-  2. claim the workdir: create it, write config.json (or check it equals the stored one)
+  2. claim the workdir: create it, write config.json (or check it equals the stored one, or
+     continue the stored run to a larger num_steps: `workdir.claim`)
   3. if results.json is already there, return it without training
   4. start every seed from the task's init, or its backbone from config.pretrained's params
      of that seed (`pretrained_params`)
      print XLA's memory estimate of one compiled chunk (stop with one line if it cannot fit)
-     restore the newest checkpoint, if any, and train chunk by chunk, saving every
-     `checkpoint_every` steps; the final state is saved too; tasks that draw pictures get
-     `images/<name>_seed<seed>_step<step>.png` at every save; losses and periodic evaluations
-     go to `workdir.Curves` (curves.json, TensorBoard), progress lines to `log` (train.progress)
+     restore the newest checkpoint, if any, and train chunk by chunk (`Experiment.chunks`),
+     saving every `checkpoint_every` steps; the final state is saved too; tasks that draw
+     pictures get `images/<name>_seed<seed>_step<step>.png` at every save; losses and periodic
+     evaluations go to `workdir.Curves` (curves.json, TensorBoard), progress lines to `log`
+     (train.progress)
   5. evaluate every run; write curves.png, results.json and results.md atomically (a sweep:
      a row and a summary per point, the point chosen by config.select on the validation split)
 
@@ -32,6 +34,7 @@ import time
 
 import jax
 import ml_collections
+import numpy as np
 
 from genvdisc import config as config_lib
 from genvdisc import data as data_lib
@@ -44,8 +47,8 @@ from genvdisc.tasks import classification
 from genvdisc.train import memory, progress
 from genvdisc.train import stream as stream_lib
 from genvdisc.train import workdir as workdir_lib
-from genvdisc.train.experiment import Experiment, make_train, rerun_flags, validation_fraction
-from genvdisc.train.preemption import Preempted, PreemptionGuard
+from genvdisc.train.experiment import Experiment, make_train, rerun_command, validation_fraction
+from genvdisc.train.preemption import Preempted, PreemptionGuard, pause_if_asked
 
 def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
                        dataset: data_lib.Dataset | None = None,
@@ -62,7 +65,7 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
   experiment = make_train(config, dataset, judge)
   source = pretrained_run(config)
   log = log if distributed.is_primary() else (lambda line: None)
-  stored = workdir_lib.claim(workdir, config, overwrite)
+  stored = workdir_lib.claim(workdir, config, overwrite, log)
   if stored is not None:
     log(f"[{config.name}] {workdir} already holds finished results; not retraining")
     return stored
@@ -88,6 +91,7 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
       _write_images(experiment, states, data, config.num_steps, workdir)
     per_seed = _evaluate(experiment, states, data, ticker, config.num_steps)
     curves.add(config.num_steps, per_seed)
+    curves.save()  # with the final evaluation: what a continued run starts from
   finally:
     if batches is not None:
       batches.close()
@@ -104,7 +108,8 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
       "mesh": sharding.describe(experiment.mesh),
       "resumed_from_step": start_step,
       "validation_fraction": validation_fraction(config),
-      "runs": {run.name: {"seed": run.seed, "point": run.point, "rerun": rerun_flags(config, run)}
+      "runs": {run.name: {"seed": run.seed, "point": run.point,
+                          "rerun": rerun_command(config, run, workdir)}
                for run in experiment.runs},
       "per_seed": per_seed,
       "summary": results_lib.summarize(per_seed),
@@ -122,17 +127,23 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
 def restore_states(config, workdir: str, step: int | None = None,
                    dataset: data_lib.Dataset | None = None) -> list:
   """The seed-group train states saved in `workdir` at `step` (default: the newest)."""
-  return _restore_groups(make_train(config, dataset), workdir, step)
+  return restore_groups(make_train(config, dataset), workdir, step)
 
 
 def restore_seed_params(config, workdir: str, dataset: data_lib.Dataset | None = None) -> dict:
-  """{seed: params} of the newest checkpoint in `workdir` (padded repeats dropped; not for sweeps)."""
+  """{seed: params} of the newest checkpoint in `workdir` (padded repeats dropped; not for
+  sweeps: `genvdisc.load` reads any workdir)."""
   if config.get("sweep", ""):
-    raise ConfigError("restore_seed_params reads one run per seed; restore a sweep's groups with "
-                      "restore_states")
+    raise ConfigError("restore_seed_params reads one run per seed; load a sweep's runs with "
+                      "genvdisc.load(workdir)")
   experiment = make_train(config, dataset)
-  states = _restore_groups(experiment, workdir)
-  return {run.seed: jax.tree.map(lambda a: a[slot], states[g].params)
+  params = run_params(experiment, restore_groups(experiment, workdir))
+  return {run.seed: params[run.name] for run in experiment.runs}
+
+
+def run_params(experiment: Experiment, states: list) -> dict:
+  """{run name: params} cut out of the seed groups' `states` (no run axis, padding dropped)."""
+  return {run.name: jax.tree.map(lambda a: a[slot], states[g].params)
           for g, slot, run in experiment.run_slots()}
 
 
@@ -165,7 +176,8 @@ def pretrained_params(config, source: dict) -> dict[int, dict]:
   return {seed: classification.pretrained_start(params) for seed, params in restored.items()}
 
 
-def _restore_groups(experiment: Experiment, workdir: str, step: int | None = None) -> list:
+def restore_groups(experiment: Experiment, workdir: str, step: int | None = None) -> list:
+  """Every seed group's TrainState saved in `workdir` at `step` (default: the newest)."""
   checkpointer = workdir_lib.checkpointer(workdir, experiment.config)
   try:
     step = checkpointer.latest_step() if step is None else step
@@ -180,15 +192,17 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
            checkpointer: Checkpointer, curves: workdir_lib.Curves, workdir: str,
            ticker: progress.Progress, guard: PreemptionGuard | None,
            batches: stream_lib.Prefetcher | None, estimate: dict) -> list:
-  """Runs chunks from `step` to config.num_steps, adding losses and periodic evaluations to
-  `curves`; batches: every chunk's streamed minibatches (None: sampled on the device)."""
+  """Runs the chunks of `experiment.chunks(step)` to config.num_steps, adding losses and
+  periodic evaluations to `curves`; batches: every chunk's streamed minibatches (None: sampled
+  on the device). The loss logged at a log step is each run's mean training loss over the
+  steps since the previous log step (or since `step`, for the first), from every step's loss."""
   config, trainer = experiment.config, experiment.trainer
-  num_steps, chunk = config.num_steps, experiment.chunk_steps
+  num_steps = config.num_steps
   metrics = [None] * len(states)
+  unlogged = []  # per chunk since the last log step, every group's step losses [W, n]
   pace = sharding.Pacer()  # bounded run-ahead: XLA:CPU collectives deadlock past 32 queued calls
-  chunks_done = 0  # the preemption sync id: JAX agrees on (max id seen) + 1, so ids rise by 1
-  while step < num_steps:
-    n = min(chunk, num_steps - step)
+  chunks_done = 0
+  for _, n in experiment.chunks(step):
     with ticker.compiling(step, n) if chunks_done == 0 else contextlib.nullcontext():
       if chunks_done == 0 and batches is None:  # compiles the chunk the loop then reuses
         estimate.update(memory.check_chunk(experiment, states[0], data, step, ticker.log) or {})
@@ -204,10 +218,12 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
       curves.add_losses(1, _run_values(experiment, metrics, "first_step_loss"))
       curves.save()
     step += n
+    unlogged.append([m["step_losses"] for m in metrics])
     logged = step % config.log_every == 0 or step == num_steps
     if logged:
       _check_divergence(experiment, states)
-      losses = curves.add_losses(step, _run_values(experiment, metrics, "loss"))
+      losses = curves.add_losses(step, _mean_losses(experiment, unlogged))
+      unlogged = []
       ticker.report(step, losses, [s for s, up in curves.loss_increased().items() if up])
     eval_every = config.get("eval_every", 0)
     evaluated = eval_every and step % eval_every == 0 and step < num_steps
@@ -220,7 +236,9 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
       checkpointer.save(step, {"groups": states})
       _write_images(experiment, states, data, step, workdir)
     chunks_done += 1
-    stop = guard.requested if guard is not None else checkpointer.reached_preemption(chunks_done)
+    pause_if_asked(step, workdir, guard, checkpointer)  # test hook: GENVDISC_PAUSE_AT_STEP
+    stop = (guard.requested if guard is not None
+            else checkpointer.reached_preemption(step - n + 1, step))  # every step: see there
     if stop and step < num_steps:
       if not checkpoint_due:
         checkpointer.save(step, {"groups": states})
@@ -243,6 +261,15 @@ def _run_values(experiment: Experiment, group_metrics: list, name: str) -> dict[
   """{run name: float} of metric `name` of every group's [W] metrics."""
   values = [sharding.to_host(m[name]) for m in group_metrics]
   return {run.name: float(values[g][slot]) for g, slot, run in experiment.run_slots()}
+
+
+def _mean_losses(experiment: Experiment, chunks: list[list]) -> dict[str, float]:
+  """{run name: mean of its step losses over `chunks`}, each chunk every group's [W, n] step
+  losses, averaged in float64 on the host: the same value however the steps were chunked."""
+  per_group = [np.concatenate([sharding.to_host(chunk[g]) for chunk in chunks], axis=1)
+               for g in range(len(experiment.groups))]
+  return {run.name: float(np.mean(per_group[g][slot], dtype=np.float64))
+          for g, slot, run in experiment.run_slots()}
 
 
 def _check_divergence(experiment: Experiment, states: list) -> None:

@@ -74,30 +74,32 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
     log(f"[{config.name}] structural group {label} ({len(parts) + 1}/{len(groups)})")
     parts.append((point, run_lib.train_and_evaluate(group, os.path.join(workdir, label), log,
                                                     overwrite, dataset, judge)))
-  results = combine(config, parts)
+  results = combine(config, parts, workdir)
   workdir_lib.write_results(workdir, results)
   return results
 
 
-def _run_name(label: str, name: str) -> str:
+def run_name(label: str, name: str) -> str:
+  """The name of a group's run `name` in the combined results: '<structural label>,<run>'."""
   return f"{label},{name}" if "seed=" in name else f"{label},seed={name}"
 
 
-def combine(config, parts: list[tuple[dict, dict]]) -> dict:
+def combine(config, parts: list[tuple[dict, dict]], workdir: str) -> dict:
   """One results dict from the groups' (structural point, results): runs renamed
-  '<structural label>,<run>', points regrouped over both kinds of field."""
+  '<structural label>,<run>', points regrouped over both kinds of field, each run's rerun
+  command (`experiment.rerun_command`) into `workdir`/reruns."""
   runs, per_run, curves, groups = [], {}, {}, []
   for point, part in parts:
     label = hyperparams.label(point)
     for name, info in part["runs"].items():
       full = {**point, **info["point"]}
-      run = experiment_lib.Run(name=_run_name(label, name), seed=info["seed"], point=full,
+      run = experiment_lib.Run(name=run_name(label, name), seed=info["seed"], point=full,
                                label=hyperparams.label(full), hparams={})
       runs.append(run)
       per_run[run.name] = part["per_seed"][name]
     for entry in part["curves"]:
       merged = curves.setdefault(entry["step"], {})
-      merged.update({_run_name(label, n): m for n, m in entry["per_seed"].items()})
+      merged.update({run_name(label, n): m for n, m in entry["per_seed"].items()})
     groups.append({"label": label, "wall_time_s": part["wall_time_s"], "memory": part["memory"]})
   as_json = config_lib.to_json_dict(config)
   return {
@@ -107,9 +109,9 @@ def combine(config, parts: list[tuple[dict, dict]]) -> dict:
       "validation_fraction": experiment_lib.validation_fraction(config),
       "groups": groups,
       "runs": {run.name: {"seed": run.seed, "point": run.point,
-                          "rerun": experiment_lib.rerun_flags(config, run)} for run in runs},
+                          "rerun": experiment_lib.rerun_command(config, run, workdir)}
+               for run in runs},
       "per_seed": per_run,
-      "summary": results_lib.summarize(per_run),
       **results_lib.sweep_summary(as_json, runs, per_run),
       "curves": [{"step": step, "per_seed": curves[step]} for step in sorted(curves)],
       "versions": results_lib.package_versions(),

@@ -1,16 +1,19 @@
 """What a workdir holds, and the operations on it that `train.run` makes.
 
   config.json         the run's config; a workdir refuses a different one (run-control fields
-                      such as log_every excepted)
+                      such as log_every excepted), but continues a finished or interrupted
+                      run asked for more steps when its learning rate does not decay (`claim`)
   checkpoints/<step>  Orbax checkpoints of every seed group's TrainState
   corrupt_checkpoints/  unreadable checkpoints moved aside at restore
   curves.json         the curves so far, written during the run so that an interrupted run keeps
                       them; at the end they are results.json's "curves": a list sorted by step,
                       one {"step": int, "per_seed": {seed: {metric: value}}} per step, holding
-                      every log step's `minibatch_loss` (the seed's mean loss over the last chunk;
-                      None if not finite; at step 1, step 0's own loss, the reference of the
-                      loss warning) and the evaluations (every config.eval_every steps and at
-                      the end), merged when both fall on one step
+                      every log step's `minibatch_loss` (the seed's mean training loss over
+                      the steps since the previous log step, or since the step the run resumed
+                      from, whatever the chunk length; None if not finite; at step 1, step 0's
+                      own loss, the reference of the loss warning) and the evaluations (every
+                      config.eval_every steps and at the end), merged when both fall on one
+                      step; a continued run keeps the shorter run's, its final evaluation too
   curves.png          the curves as mean ± std bands (genvdisc.evaluate.curves), at the end
   sweep.md, sweep.csv, sweep.png   a sweep's points side by side: every field's value, the
                       validation and test metrics over seeds, the selected point
@@ -28,7 +31,7 @@ import os
 import shutil
 
 from genvdisc import config as config_lib
-from genvdisc import distributed
+from genvdisc import distributed, optim
 from genvdisc import results as results_lib
 from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import CheckpointError, WorkdirError
@@ -58,35 +61,66 @@ def checkpointer(workdir: str, config) -> Checkpointer:
   return Checkpointer(os.path.join(workdir, CHECKPOINT_DIR), config.keep_checkpoints)
 
 
-def claim(workdir: str, config, overwrite: bool = False) -> dict | None:
-  """Creates `workdir` and records the config (process 0); returns stored results of a finished run."""
+def claim(workdir: str, config, overwrite: bool = False, log=lambda line: None) -> dict | None:
+  """Creates `workdir` and records the config (process 0); returns stored results of a finished
+  run, else None (train, resuming from its newest checkpoint if any).
+
+  A stored run whose config differs only by a smaller num_steps is continued when its learning
+  rate does not depend on num_steps (`optim.decays`): its results are removed and config.json
+  records the new num_steps, so training resumes from its last checkpoint, bitwise as if the
+  larger num_steps had been asked from the start. Any other difference is refused.
+  """
   config_path = os.path.join(workdir, CONFIG_JSON)
   wanted = config_lib.to_json_dict(config)
+  # Every process reads the stored config before process 0 may rewrite it.
+  stored = results_lib.read_json(config_path) if os.path.exists(config_path) else None
+  continued = stored is not None and not overwrite and _continues(workdir, stored, config)
+  distributed.barrier("read_workdir_config")
   try:
     if distributed.is_primary():
       os.makedirs(workdir, exist_ok=True)
-      if overwrite:
-        for name in RUN_FILES:
-          path = os.path.join(workdir, name)
-          if os.path.isdir(path):
-            shutil.rmtree(path)
-          elif os.path.exists(path):
-            os.remove(path)
-      if not os.path.exists(config_path):
+      removed = RUN_FILES if overwrite else (RESULTS_JSON, RESULTS_MD) if continued else ()
+      for name in removed:
+        path = os.path.join(workdir, name)
+        if os.path.isdir(path):
+          shutil.rmtree(path)
+        elif os.path.exists(path):
+          os.remove(path)
+      if stored is None or overwrite or continued:
         results_lib.write_json_atomic(config_path, wanted)
   except OSError as e:
     raise WorkdirError(f"cannot write workdir {workdir!r} ({e.strerror or e}); "
                        "pass a writable --workdir") from None
   distributed.barrier("claim_workdir")
-  stored = results_lib.read_json(config_path)
+  if continued:
+    log(f"[{config.name}] continuing the {stored['num_steps']}-step run in {workdir} to "
+        f"{config.num_steps} steps")
+  results_path = os.path.join(workdir, RESULTS_JSON)
+  return results_lib.read_json(results_path) if os.path.exists(results_path) else None
+
+
+def _continues(workdir: str, stored: dict, config) -> bool:
+  """Whether the run stored in `workdir` (its config.json, `stored`) is continued to
+  config.num_steps (False: the same run); raises a one-line WorkdirError for any other config."""
+  wanted = config_lib.to_json_dict(config)
   stored = {**{k: v for k, v in config_lib.ADDED_FIELDS.items() if k in wanted}, **stored}
   diff = sorted(k for k in set(stored) | set(wanted)
                 if stored.get(k) != wanted.get(k) and k not in config_lib.RUN_CONTROL_FIELDS)
-  if diff:
-    raise WorkdirError(f"workdir {workdir!r} holds a run with a different config (fields: "
-                       f"{', '.join(diff)}); use a new --workdir, or --overwrite to discard it")
-  results_path = os.path.join(workdir, RESULTS_JSON)
-  return results_lib.read_json(results_path) if os.path.exists(results_path) else None
+  fix = "use a new --workdir, or --overwrite to discard it"
+  if diff != ["num_steps"]:
+    if diff:
+      raise WorkdirError(f"workdir {workdir!r} holds a run with a different config (fields: "
+                         f"{', '.join(diff)}); {fix}")
+    return False
+  steps, schedule = stored["num_steps"], config.get("lr_schedule", "constant")
+  if config.num_steps < steps:
+    raise WorkdirError(f"workdir {workdir!r} holds a {steps}-step run, longer than "
+                       f"config.num_steps={config.num_steps}; {fix}")
+  if optim.decays(schedule):
+    raise WorkdirError(f"workdir {workdir!r} holds a {steps}-step run whose learning rate decays "
+                       f"over num_steps (config.lr_schedule={schedule!r}), so continuing it would "
+                       f"not equal a {config.num_steps}-step run; {fix}")
+  return True
 
 
 def restore_newest(checkpointer: Checkpointer, states: list, config, workdir: str, log):
@@ -182,8 +216,8 @@ class Curves:
     self.writer.write(step, per_seed)
 
   def add_losses(self, step: int, losses: dict[str, float]) -> dict[str, float | None]:
-    """Adds each seed's last-chunk loss as its `minibatch_loss` (None if not finite) and
-    returns them."""
+    """Adds each seed's logged loss (module docstring: curves.json) as its `minibatch_loss`
+    (None if not finite) and returns them."""
     losses = {seed: loss if math.isfinite(loss) else None for seed, loss in losses.items()}
     self.add(step, {seed: {MINIBATCH_LOSS: loss} for seed, loss in losses.items()})
     return losses
