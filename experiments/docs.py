@@ -1,8 +1,7 @@
 """docs/results.md and the configs' measured results, computed from the committed tables.
 
-  python -m experiments.docs            # writes docs/results.md and the configs' Measured lines
-  python -m experiments.docs --check    # writes nothing; exit 1 naming what differs
-
+  python -m experiments.docs [--check]   # write docs/results.md and configs' Measured lines;
+                                         # --check: write nothing, exit 1 naming what differs
 docs/results.template.md is docs/results.md with every measured number written as an
 expression {{function:arguments}}; `render` replaces each by its value, read from
 results/<table>.json through the table's own layout (`Table.sections`, experiments/tables), so
@@ -21,11 +20,9 @@ occur in several sections), ROW a row's leading key values joined by '/', COLUMN
   range:T#S:COL_A:COL_B           'MIN to MAX' over rows of printed mean A - printed mean B
   wall:TABLE                      the json's wall_time_s, else the sum of its rows'
 
-"Better" follows the cells' Stat (lower_is_better). A table whose json is not committed renders
-as 'not in a committed table'. A config's docstring states a measured number in one form,
-`Measured in results/TABLE.md, row ROW, column "COLUMN": VALUE.` (one per line), and VALUE is
-rewritten from the table the same way. Bad input (an unknown table, row or column): one line,
-exit 2; a file that cannot be read or written: exit 1.
+"Better" follows the cells' Stat. A table whose json is not committed: 'not in a committed
+table'. A config docstring's `Measured in results/TABLE.md, row ROW, column "COLUMN": VALUE.`
+lines get VALUE the same way. Bad input: one line, exit 2; an unreadable file: exit 1.
 """
 
 from __future__ import annotations
@@ -33,6 +30,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import pathlib
 import re
 import sys
 
@@ -41,6 +39,7 @@ from experiments.tables.spec import Cell, Section
 from experiments.tables.writers import markdown
 from genvdisc import results
 from genvdisc.errors import ConfigError
+from genvdisc.train import preemption
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEMPLATE = os.path.join("docs", "results.template.md")
@@ -289,13 +288,9 @@ def outputs(root: str = ROOT, results_dir: str | None = None) -> dict[str, str]:
 
 
 def stale(files: dict[str, str], root: str = ROOT) -> list[str]:
-  """The paths whose committed text differs from `files`'."""
-  def current(path):
-    full = os.path.join(root, path)
-    if not os.path.exists(full):
-      return None
-    with open(full) as f:
-      return f.read()
+  """The paths whose committed text differs from `files`' (or that do not exist)."""
+  current = lambda path: (pathlib.Path(root, path).read_text()
+                         if os.path.exists(os.path.join(root, path)) else None)
   return [path for path, text in files.items() if current(path) != text]
 
 
@@ -310,23 +305,16 @@ def main(argv=None):
   parser.add_argument("--check", action="store_true",
                       help="write nothing; exit 1 naming the files that differ")
   args = parser.parse_args(argv)
-  try:
+  with preemption.exits_cleanly():  # bad input: one line, exit 2; an OS error: exit 1
     files = outputs()
     differ = stale(files)
-    if args.check:
-      for path in differ:
-        print(f"{path}: differs from its rendering (run python -m experiments.docs)")
-      sys.exit(1 if differ else 0)
     for path in differ:
-      results.write_text_atomic(os.path.join(ROOT, path), files[path])
-      print(f"wrote {path}")
-  except ConfigError as e:
-    print(f"error: {e}", file=sys.stderr)
-    sys.exit(2)
-  except OSError as e:
-    print(f"error: {e}", file=sys.stderr)
-    sys.exit(1)
-
+      if args.check:
+        print(f"{path}: differs from its rendering (run python -m experiments.docs)")
+      else:
+        results.write_text_atomic(os.path.join(ROOT, path), files[path])
+        print(f"wrote {path}")
+  sys.exit(1 if args.check and differ else 0)
 
 if __name__ == "__main__":
   main()

@@ -63,6 +63,7 @@ def test_sequence_log_likelihood_and_bits_per_dim_by_hand():
                              rtol=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("conditional", [False, True])
 def test_probabilities_sum_to_one_over_every_sequence(conditional):
   """All 81 sequences: p(x) (p(x | y) for each y, and the marginal over y) sums to 1; the
@@ -81,6 +82,7 @@ def test_probabilities_sum_to_one_over_every_sequence(conditional):
                              rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_logits_are_causal_decoding_matches_the_full_pass_and_features_are_pooled():
   model = AutoregressiveTransformer(vocab_size=LEVELS, length=LENGTH, **TINY_NETWORK)
   task, params, _, _ = trained_like(False)
@@ -127,6 +129,7 @@ def test_quantizer_edges_width_and_round_trip():
   np.testing.assert_allclose(signal.unit(np.array([0, 31])), [0.0, 1.0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("conditional", [False, True])
 def test_samples_follow_p_and_low_temperature_is_argmax_decoding(conditional):
   """Temperature 1: 4000 samples' frequencies over the 81 sequences match exp(log p) within

@@ -51,6 +51,7 @@ def test_missing_field():
     config_lib.validate(config)
 
 
+@pytest.mark.slow
 def test_every_experiment_config_is_valid():
   import pathlib
   # ngjordan configures learning curves, m1 and augment semi-supervised tables, features the

@@ -23,6 +23,7 @@ def leaves(config, prefix=""):
       yield prefix + key, value
 
 
+@pytest.mark.slow
 def test_show_config_prints_every_field_its_value_and_meaning_and_trains_nothing(tmp_path):
   proc = run_module("experiments.main", f"--config={MLP}", "--show_config",
                     "--config.learning_rate=0.01", "--config.mesh.data=2")
@@ -44,6 +45,7 @@ def test_show_config_prints_every_field_its_value_and_meaning_and_trains_nothing
                                                    "model_kwargs: constructor fields of that model")
 
 
+@pytest.mark.slow
 def test_help_of_config_names_show_config():
   proc = run_module("experiments.main", "--help")
   help_text = " ".join(proc.stdout.split())
@@ -111,6 +113,7 @@ BROKEN = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(BROKEN))
 def test_a_config_file_that_fails_to_load_is_one_line_naming_file_and_line(tmp_path, case):
   source, where = BROKEN[case]
@@ -133,6 +136,7 @@ def test_an_error_in_a_config_module_it_imports_names_that_module(tmp_path):
     config_help.load("experiments/configs/nope.py")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("override, message", [
     ("--config.learning_rat=1", "unknown field 'learning_rat'; did you mean 'learning_rate'?"),
     ("--config.mesh.dat=2", "unknown field 'mesh.dat'; did you mean 'mesh.data'?"),
@@ -144,6 +148,7 @@ def test_unknown_field_is_one_line_with_the_closest_field(tmp_path, override, me
   assert not (tmp_path / "run").exists()
 
 
+@pytest.mark.slow
 def test_mesh_error_quotes_the_fields_as_set_and_the_devices_found(tmp_path):
   proc = run_module("experiments.main", f"--config={MLP}", f"--workdir={tmp_path / 'run'}",
                     "--config.mesh.data=2", env=ONE_CPU)
@@ -162,6 +167,7 @@ def test_argv_parsing_follows_absl():
   assert config_help.override_names(argv) == ["halt_on_divergence", "mesh.seed"]
 
 
+@pytest.mark.slow
 def test_workdir_is_required_to_train():
   proc = run_module("experiments.main", f"--config={MLP}")
   assert proc.returncode == 2 and proc.stderr.strip().endswith(

@@ -40,6 +40,7 @@ def test_preprocessing():
   np.testing.assert_allclose(wine.x_train.std(0), 1.0, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_mnist1d_matches_generator_and_keeps_global_rng():
   np.random.seed(123)
   expected_next = np.random.RandomState(123).rand()

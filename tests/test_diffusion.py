@@ -95,6 +95,7 @@ def test_posterior_by_hand_and_by_bayes():
                              [hand_var, hand_var, (1 - 0.76) / (1 - 0.38) * 0.5], rtol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mean, variance", [(0.3, 1e-4), (0.3, 0.01), (-0.9, 1.0), (2.5, 4.0),
                                             (0.0, 1e-6)])
 def test_discretized_decoder_sums_to_one_over_the_levels(mean, variance):
@@ -103,6 +104,7 @@ def test_discretized_decoder_sums_to_one_over_the_levels(mean, variance):
   np.testing.assert_allclose(float(jnp.exp(log_p).sum()), 1.0, rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_discretized_decoder_by_hand():
   """x = 0 (an inner level, bin +-1/16) and x = 1 (the top, open) under N(0, 1)."""
   log_p = diffusion.discretized_gaussian_log_likelihood(jnp.array([[0.0], [1.0]]), 0.0, 1.0, 17)
@@ -120,6 +122,7 @@ def test_prior_term_vanishes_at_large_T(name):
   assert exact < 1e-3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["beta", "beta_tilde"])
 def test_bound_equals_numpy(kind):
   """L_0 + L_1 + L_2 + L_T of a T = 3 schedule, 2 examples of 3 values at K = 5 levels and
@@ -152,6 +155,7 @@ def test_bound_equals_numpy(kind):
   np.testing.assert_allclose(bound, total, rtol=1e-4)
 
 
+@pytest.mark.slow
 def test_ancestral_sampling_with_the_exact_eps_of_a_point_returns_it():
   """For data x_0 = c, eps = (x_t - sqrt(abar_t) c) / sqrt(1 - abar_t) exactly, mu_theta is the
   posterior mean and the last step returns c; 4 samples of 3 values, T = 50."""

@@ -20,6 +20,7 @@ def gaussian_log_density(x, mean, cov):
   return -0.5 * (d * np.log(2 * np.pi) + logdet + np.sum(diff @ np.linalg.inv(cov) * diff, -1))
 
 
+@pytest.mark.slow
 def test_importance_weighted_estimator_on_ppca():
   """PPCA x = W z + mu + eps, z ~ N(0, I_2), eps ~ N(0, s^2 I_5): log p(x) = log N(x; mu, W W^T + s^2 I).
 
@@ -75,6 +76,7 @@ def test_frechet_distance_general_covariances():
   np.testing.assert_allclose(frechet.frechet_distance(m1, cov1, m1, cov1), 0.0, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_classifier_fid_of_samples_and_inception_score():
   key1, key2 = jax.random.split(jax.random.PRNGKey(0))
   real = jax.random.normal(key1, (20000, 3))

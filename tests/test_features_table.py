@@ -79,6 +79,7 @@ def test_one_split_alone_equals_its_entry_in_the_full_run(full_and_alone):
   assert 0.0 < np.mean(errors["logreg"]) < 0.6
 
 
+@pytest.mark.slow
 def test_supervised_rows_are_disjoint_from_every_curve_subset_and_the_test_rows():
   config = features_config.get_config()
   dataset = data.load("digits", split_seed=config.split_seed)
@@ -110,6 +111,7 @@ def test_the_supervised_extractor_trains_on_its_rows_only(full_and_alone):
   assert np.isnan(poisoned["per_seed"]["0"]["test_loss"])    # the test rows were NaN indeed
 
 
+@pytest.mark.slow
 def test_a_nan_test_row_changes_no_curve_fit():
   """A test row set to NaN leaves every classifier's scores of the other rows bitwise equal:
   it enters neither the subset's scaling nor a fit, only its own scores."""

@@ -39,6 +39,7 @@ def flat(dataset):
           d.x_test.reshape(d.num_test, -1).astype(np.float64), d.num_classes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dataset", data.SKLEARN_DATASETS)
 @pytest.mark.parametrize("name", ["gnb", "lda", "qda"])
 def test_matches_sklearn_on_the_training_split(name, dataset):
@@ -73,6 +74,7 @@ def test_weights_select_a_subset_as_sklearn_on_that_subset(name, dataset, m):
   np.testing.assert_array_equal(log_proba32.argmax(1), ref.predict(x_test))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["gnb", "qda"])
 def test_samples_have_the_fitted_class_moments(name):
   """Samples of p(x, y) from the fitted GNB / QDA: class frequencies pi_k, class means mu_k and

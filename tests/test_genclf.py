@@ -20,6 +20,7 @@ from genvdisc.train.run import restore_seed_params, train_and_evaluate
 from tests.conftest import shrunk_config
 
 
+@pytest.mark.slow
 def test_bayes_rule_posterior_equals_the_analytic_one_on_two_gaussians():
   # p(x|0) = N(-1, 1), p(x|1) = N(1, 1), p(1) = 0.7: p(1|x) = sigmoid(2x + log(0.7/0.3)).
   means = jnp.array([-1.0, 1.0])
@@ -65,6 +66,7 @@ def _conditional_ddpm():
   return task, params
 
 
+@pytest.mark.slow
 def test_diffusion_classifier_scores_every_class_on_the_same_t_and_eps():
   task, params = _conditional_ddpm()
   x = jnp.asarray(data.load("digits").x_test[:6])
@@ -78,6 +80,7 @@ def test_diffusion_classifier_scores_every_class_on_the_same_t_and_eps():
   assert np.ptp(seeing, axis=1).min() > 0          # the real embedding does separate the classes
 
 
+@pytest.mark.slow
 def test_stratified_bound_is_an_unbiased_estimate_of_the_full_bound():
   schedule = diffusion.SCHEDULES["linear"](8)
   variances = diffusion.reverse_variances(schedule, "beta_tilde")
@@ -91,6 +94,7 @@ def test_stratified_bound_is_an_unbiased_estimate_of_the_full_bound():
   assert np.var(strat) > np.var(full)                # 2 of 8 terms: a noisier estimate
 
 
+@pytest.mark.slow
 def test_shift_one_moves_every_example_by_exactly_one_position():
   image = jnp.zeros((1, 5, 5, 1)).at[0, 2, 2, 0].set(1.0)
   shifted = robustness.shift_one(jnp.repeat(image, 64, 0), jax.random.PRNGKey(0), 2)

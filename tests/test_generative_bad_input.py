@@ -27,6 +27,7 @@ def test_ddpm_bad_input_is_one_config_error_line(name, overrides, dataset, messa
     registry.from_config(config, dataset or load("digits"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config, flag, message", [
     ("ddpm_digits", "--config.noise_schedule=quadratic",
      "error: config.noise_schedule='quadratic' is invalid; use linear or cosine"),

@@ -24,7 +24,7 @@ LAYERS = [
     ("genvdisc.train.experiment",),
     ("genvdisc.train.run",),
     ("genvdisc.train.sweep",),
-    ("genvdisc.evaluate.judge",),
+    ("genvdisc.train.load", "genvdisc.evaluate.judge"),
 ]
 
 

@@ -37,6 +37,7 @@ def test_subsets_are_nested_hold_every_class_and_differ_by_seed():
   assert not np.array_equal(w0[2], w1[2])
 
 
+@pytest.mark.slow
 def test_gnb_error_equals_sklearn_standardised_on_the_same_subset():
   """sklearn's StandardScaler fitted on the subset's training examples alone, then GaussianNB."""
   dataset = data.load("breast_cancer")
@@ -62,6 +63,7 @@ def test_standardise_uses_the_training_rows_only():
   np.testing.assert_allclose(out, [[-1.0, 0.0], [1.0, 0.0], [98.0, 2.0]])
 
 
+@pytest.mark.slow
 def test_a_poisoned_test_row_changes_no_fitted_model():
   """Setting a held-out row to 1e6 leaves every classifier's scores of the other rows bitwise
   equal: it enters neither the scaling statistics nor the fit."""

@@ -30,6 +30,7 @@ def probabilities_of_every_level(lik: Likelihood, outputs: np.ndarray) -> np.nda
   return np.exp(lik.log_prob(jnp.asarray(pairs), jnp.asarray(x))).reshape(len(outputs), LEVELS)
 
 
+@pytest.mark.slow
 def test_categorical_and_discretized_logistic_sum_to_one_over_the_17_levels():
   categorical = Likelihood("categorical", (1, 1, 1), LEVELS)
   logits = np.random.RandomState(0).normal(0, 3, (8, 1, 1, LEVELS)).astype(np.float32)
@@ -58,6 +59,7 @@ def test_the_uniform_row_is_64_ln_17_for_every_seed(tmp_path):
   np.testing.assert_allclose(values, [64 * math.log(17)] * 2, atol=1e-4)   # 181.3257 nats
 
 
+@pytest.mark.slow
 def test_dequantized_gaussian_bound_on_a_1d_toy_equals_the_hand_computation():
   """Levels k/2 (K = 3, w = 1/2), x = 1/2, p = N(1/2, 0.3^2), y = x + (u - 1/2) w:
   -E_u log p(y) - log w = 1/2 log(2 pi 0.09) + E[(u - 1/2)^2] w^2 / (2 0.09) + log 2
@@ -79,6 +81,7 @@ def test_dequantized_gaussian_bound_on_a_1d_toy_equals_the_hand_computation():
   assert -float(decoder.log_prob(outputs, y).mean()) == pytest.approx(hand, abs=7e-4)
 
 
+@pytest.mark.slow
 def test_class_mixture_densities_are_the_normalised_mixture():
   """GNB and QDA score p(y) = sum_c pi_c N(y; mu_c, S_c), the full Gaussian normaliser included."""
   r = np.random.RandomState(1)
@@ -112,6 +115,7 @@ def test_likelihoods_that_do_not_fit_the_data_are_one_line_errors(name, override
   assert "\n" not in str(error.value)
 
 
+@pytest.mark.slow
 def test_conditional_vae_log_prob_depends_on_the_label_and_sample_takes_labels():
   config = shrunk_config("vae_digits_categorical", conditional=True, iw_samples=4, iw_chunk=2)
   dataset = data.load("digits")

@@ -11,6 +11,7 @@ from genvdisc.errors import ConfigError
 from genvdisc.models import MODELS, get_model
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, example_shape, kwargs", [
     ("logreg", (4,), {}),
     ("linear_svm", (8, 8, 1), {}),

@@ -58,6 +58,7 @@ def assert_trees_equal(a, b):
   jax.tree.map(np.testing.assert_array_equal, a, b)
 
 
+@pytest.mark.slow
 def test_finetune_starts_from_the_pretrained_backbone_and_the_seeds_init_head(pretrained):
   source, ar_params = pretrained
   _, start, scratch = at_start(classifier(source, finetune="all"))

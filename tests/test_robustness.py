@@ -43,6 +43,7 @@ def one_pixel_shifts(image: np.ndarray) -> list[np.ndarray]:
           ((1, 0), (-1, 0), (0, 1), (0, -1))]
 
 
+@pytest.mark.slow
 def test_every_model_of_a_seed_sees_the_same_corrupted_copies(monkeypatch):
   """Logistic regression and an MLP on digits, evaluated with one seed's key, are given
   bitwise the same noisy and shifted copies; another seed's key gives other copies."""

@@ -18,6 +18,7 @@ def _random(key, shape):
   return jax.random.normal(jax.random.PRNGKey(key), shape)
 
 
+@pytest.mark.slow
 def test_lstm_step_equals_flax_lstm_cell():
   cell = nn.LSTMCell(H)
   x = _random(0, (B, F))
@@ -46,6 +47,7 @@ def test_gru_step_equals_flax_gru_cell():
   np.testing.assert_allclose(h, h_ref, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_recurrent_unroll_equals_python_loop_and_reverse():
   xs = _random(0, (B, 7, F))
   layer = rnn.Recurrent("lstm", H)
@@ -61,6 +63,7 @@ def test_recurrent_unroll_equals_python_loop_and_reverse():
   np.testing.assert_allclose(backward, forward_on_flipped, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_attention_equals_flax_dot_product_attention_with_padding_mask():
   q, k, v = _random(0, (2, 6, 3, 8)), _random(1, (2, 6, 3, 8)), _random(2, (2, 6, 3, 8))
   valid = jnp.array([[1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 1]], bool)
@@ -79,6 +82,7 @@ def test_sinusoidal_positions_hand_values():
   np.testing.assert_allclose(pe, expected[:, [0, 1, 2, 3]], atol=1e-6)
 
 
+@pytest.mark.slow
 def test_padding_does_not_change_a_token_sequence_score():
   model = get_model("transformer", 2, positions="sinusoidal", pool="mean", d_model=16,
                     num_heads=2, mlp_dim=32)
@@ -88,6 +92,7 @@ def test_padding_does_not_change_a_token_sequence_score():
   np.testing.assert_allclose(model.apply(params, short), model.apply(params, padded), atol=1e-5)
 
 
+@pytest.mark.slow
 def test_trailing_pads_do_not_change_an_rnn_score():
   """readout='last', both directions: pads (id 0) carry the (c, h) state through unchanged, so
   the forward readout is the state after the last real token and the backward one starts there."""
@@ -100,6 +105,7 @@ def test_trailing_pads_do_not_change_an_rnn_score():
                              apply(params, short), rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, shape, kwargs, tokens", [
     ("rnn", (40, 1), {"cell": "gru", "hidden_size": 6, "bidirectional": True, "readout": "all"}, 40 * 12),
     ("rnn", (8, 8, 1), {"cell": "lstm", "hidden_size": 16, "bidirectional": False, "readout": "last"}, 16),
@@ -114,6 +120,7 @@ def test_sequence_model_shapes(name, shape, kwargs, tokens):
     assert params["Dense_0"]["kernel"].shape == (tokens, 10)
 
 
+@pytest.mark.slow
 def test_transformer_token_counts():
   image = transformer.Transformer(10, patch_size=4, d_model=8, num_heads=2)
   params = image.init(jax.random.PRNGKey(0), jnp.zeros((1, 8, 8, 1)))

@@ -23,6 +23,7 @@ def params_by_run(config, workdir):
           for g, slot, r in built.run_slots()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, field, values, lone", [
     ("logreg_iris", "learning_rate", "1e-2,3e-2", 3e-2),
     ("vae_digits", "beta", "0.5,1.0", 0.5),
@@ -51,6 +52,7 @@ def test_sweep_point_equals_its_lone_run_bitwise(tmp_path, name, field, values, 
   assert results["per_seed"][other][metric] != results["per_seed"][key][metric]
 
 
+@pytest.mark.slow
 def test_selected_point_is_the_validation_argmax_and_rows_are_distinct(tmp_path):
   config = shrunk_config("logreg_iris", sweep="learning_rate=1e-3,1e-2,1e-1", seeds="0,1,2",
                          seed_group=3, num_steps=60, log_every=30, checkpoint_every=60)
@@ -91,6 +93,7 @@ def test_validation_split_is_stratified_and_never_trains():
   assert rows(other.x_val) != val_rows
 
 
+@pytest.mark.slow
 def test_structural_groups_run_in_turn_and_their_runs_equal_lone_runs(tmp_path):
   config = shrunk_config("logreg_iris", sweep="batch_size=16,32;learning_rate=1e-2,3e-2",
                          seeds="0")
@@ -130,6 +133,7 @@ def test_bad_sweep_values_and_selection_fail_before_compiling():
     experiment.make_train(shrunk_config("mlp_digits", sweep="learning_rate=1e-3", select="test_accuracy"))
 
 
+@pytest.mark.slow
 def test_cli_bad_sweep_exits_2_with_one_line_and_writes_nothing(tmp_path):
   proc = run_module("experiments.main", "--config=experiments/configs/mlp_digits.py",
                     f"--workdir={tmp_path / 'w'}", "--config.sweep=seeds=0,1")
@@ -140,6 +144,7 @@ def test_cli_bad_sweep_exits_2_with_one_line_and_writes_nothing(tmp_path):
   assert not (tmp_path / "w").exists()
 
 
+@pytest.mark.slow
 def test_a_group_too_big_for_the_device_names_seed_group(tmp_path, monkeypatch):
   monkeypatch.setattr(memory, "device_limit_bytes", lambda: 1000)
   config = shrunk_config("logreg_iris", seeds="0,1,2,3", seed_group=4)

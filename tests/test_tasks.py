@@ -21,6 +21,7 @@ def built(name: str, **overrides):
   return config, dataset, task, params
 
 
+@pytest.mark.slow
 def test_vae_log_prob_of_a_fresh_model_is_about_fair_coins():
   """A fresh Bernoulli decoder has logits near 0, so log p(x) is close to 64 log(1/2) nats for
   any 8x8 image (each pixel's log-likelihood is x log s + (1 - x) log(1 - s) with s near 1/2)."""
@@ -33,6 +34,7 @@ def test_vae_log_prob_of_a_fresh_model_is_about_fair_coins():
   assert task.encode(params, x).shape == (16, config.latent_dim)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["vae_digits", "gan_digits", "vaegan_digits"])
 def test_unconditional_samples_are_pictures(name):
   _, dataset, task, params = built(name)
@@ -43,6 +45,7 @@ def test_unconditional_samples_are_pictures(name):
   np.testing.assert_array_equal(samples, again)
 
 
+@pytest.mark.slow
 def test_m2_samples_follow_their_labels():
   _, _, task, params = built("m2_digits")
   key = jax.random.PRNGKey(3)
@@ -78,6 +81,7 @@ def m2_bound_by_hand(params, x, eps, num_classes: int, latent: int) -> np.ndarra
   return np.sum(q * bounds, 1) - np.sum(q * log_q, 1)
 
 
+@pytest.mark.slow
 def test_m2_log_prob_and_bound_equal_the_bound_written_out_in_numpy():
   """A tiny M2 (hidden 4, latent 2, classifier hidden 3) with N(0, 1) params: log_prob and
   eval_metrics' `bound` equal -U(x) computed by hand. Binary x makes the dynamic binarisation
@@ -100,6 +104,7 @@ def test_m2_log_prob_and_bound_equal_the_bound_written_out_in_numpy():
   assert np.all(expected < 0) and np.ptp(expected) > 1.0
 
 
+@pytest.mark.slow
 def test_classifiers_draw_nothing():
   _, _, task, _ = built("mlp_digits")
   assert task.sample is None and task.encode is None and task.log_prob is None

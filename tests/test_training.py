@@ -30,6 +30,7 @@ def assert_trees_equal(a, b):
     np.testing.assert_array_equal(x, y)
 
 
+@pytest.mark.slow
 def test_trains_and_writes_results(tmp_path):
   config = shrunk_config("logreg_iris", num_steps=200, chunk_steps=50, log_every=100,
                          checkpoint_every=100, seeds="0,1,2", seed_group=2)

@@ -144,6 +144,7 @@ def test_a_json_of_another_shape_is_one_error(tmp_path):
       verify.verify(str(path), log=lambda line: pytest.fail("nothing may run"))
 
 
+@pytest.mark.slow
 def test_command_line_bad_input_is_one_line_and_exit_2():
   proc = run_module("experiments.verify", "results/summary.json", "--seeds=-1")
   assert proc.returncode == 2
@@ -329,6 +330,7 @@ def test_sigterm_exits_75_and_removes_the_temporary_directory(tmp_path, after):
   assert not glob.glob(str(temp / "genvdisc-verify-*"))
 
 
+@pytest.mark.slow
 def test_gpu_launch_scripts_ask_xla_for_deterministic_ops():
   """The scripts' XLA_FLAGS (flags already set first) start JAX: an unknown flag would abort it."""
   for script in ("gpu.sh", "multi_gpu.sh", "slurm.sbatch"):
