@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 
 import jax
 import orbax.checkpoint as ocp
@@ -156,20 +157,35 @@ class Checkpointer:
 
 def _quiet_failed_saves() -> None:
   """Installs (once) the filters that keep a failed save to the one line `Checkpointer` raises:
-  Orbax's ERROR log records, and the 'Event loop is closed' tracebacks that tensorstore prints
-  when the writes still in flight finish after Orbax gave up on the save."""
+  Orbax's ERROR log records, and the 'Event loop is closed' errors that tensorstore's threads
+  raise when the writes still in flight finish after Orbax gave up on the save (whichever hook
+  Python reports them through: sys.excepthook, sys.unraisablehook or threading.excepthook)."""
   logger = logging.getLogger("absl")
   if not any(isinstance(f, _DropOrbaxErrors) for f in logger.filters):
     logger.addFilter(_DropOrbaxErrors())
   if not getattr(sys.excepthook, "drops_late_writes", False):
-    sys.excepthook = _drop_late_writes(sys.excepthook)
+    sys.excepthook = _drop_late_writes(sys.excepthook, lambda *a: a)
+    sys.unraisablehook = _drop_late_writes(
+        sys.unraisablehook, lambda u: (u.exc_type, u.exc_value, u.exc_traceback))
+    threading.excepthook = _drop_late_writes(
+        threading.excepthook, lambda a: (a.exc_type, a.exc_value, a.exc_traceback))
 
 
-def _drop_late_writes(excepthook):
-  def hook(kind, value, traceback):
-    # Raised by asyncio's call_soon_threadsafe called straight from a tensorstore thread.
-    if not (kind is RuntimeError and str(value) == "Event loop is closed" and traceback is not None
-            and traceback.tb_frame.f_code.co_name == "call_soon_threadsafe"):
-      excepthook(kind, value, traceback)
+def is_late_write(kind, value, traceback) -> bool:
+  """Whether an exception is asyncio's call_soon_threadsafe on a closed loop (a tensorstore
+  write finishing after its save was abandoned)."""
+  frames = []
+  while traceback is not None:
+    frames.append(traceback.tb_frame.f_code.co_name)
+    traceback = traceback.tb_next
+  return kind is RuntimeError and str(value) == "Event loop is closed" and (
+      "call_soon_threadsafe" in frames)
+
+
+def _drop_late_writes(report, exception_of):
+  """`report` (an exception hook) that stays silent for `is_late_write` exceptions."""
+  def hook(*args):
+    if not is_late_write(*exception_of(*args)):
+      report(*args)
   hook.drops_late_writes = True
   return hook

