@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from bench import flax_style, torch_baseline
-from bench.report import Section, Target, percent, table
+from bench.report import Section, Target, percent
 from bench.seeds import Runs, experiment
+from genvdisc.report.format import markdown_table
 
 SAME_ACCURACY = 0.01  # engine seed 0 vs flax-style seed 0 (same init and batches)
 WHY_VMAP_LOSES = (
@@ -75,8 +76,9 @@ def sections(suite) -> list[Section]:
           "vs the engine's im2col on CPU), which changes the trajectory, so there the engine's "
           "seeds are the reference.")
   sections = [Section("Engine vs the flax-examples style",
-                      note + "\n\n" + table(["config", "how", "seeds·steps/s", "test acc %",
-                                             "vs flax-style"], flax_rows), tuple(targets))]
+                      note + "\n\n" + markdown_table(
+                          ["config", "how", "seeds·steps/s", "test acc %", "vs flax-style"],
+                          flax_rows), tuple(targets))]
   if not suite.torch:
     return sections
   if not torch_rows:
@@ -89,5 +91,5 @@ def sections(suite) -> list[Section]:
   text = (f"PyTorch {torch_baseline.torch_version()} on the CPU, 2 threads, Adam at the config's "
           "rate, batch 100, the engine's seed-0 batches, its own initialisation; "
           f"{steps} steps per timed block as above. Ratios are seeds·steps/s.\n\n"
-          + table(header, torch_rows))
+          + markdown_table(header, torch_rows))
   return sections + [Section("vs PyTorch", text, tuple(torch_targets))]

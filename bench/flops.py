@@ -12,8 +12,9 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from bench.report import Section, Stat, fmt, table, time_it
+from bench.report import Section, Stat, fmt, time_it
 from bench.seeds import Runs, experiment
+from genvdisc.report.format import markdown_table
 
 
 def step_flops(runs: Runs) -> float:
@@ -48,6 +49,6 @@ def sections(suite) -> list[Section]:
           f"{suite.repeats}). MFLOP per step: XLA's cost analysis of one step of the whole "
           "seed group; steps/s with the default chunk length (median [min–max]); achieved "
           "GFLOP/s = MFLOP per step x median steps/s.\n\n"
-          + table(["config", "seeds", "chunk", "MFLOP / step", "steps/s", "achieved GFLOP/s",
-                   "of peak"], rows))
+          + markdown_table(["config", "seeds", "chunk", "MFLOP / step", "steps/s",
+                            "achieved GFLOP/s", "of peak"], rows))
   return [Section("Hardware efficiency", text)]

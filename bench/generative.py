@@ -16,8 +16,9 @@ import math
 
 import jax
 
-from bench.report import Section, Stat, table, time_it
+from bench.report import Section, Stat, time_it
 from bench.seeds import Runs, experiment
+from genvdisc.report.format import markdown_table
 from genvdisc.tasks import registry
 
 
@@ -52,6 +53,6 @@ def sections(suite) -> list[Section]:
           f"call of the given number of images with seed 0's params (median [min–max] of "
           f"{suite.sample_repeats} repeat{'s' * (suite.sample_repeats > 1)} after a compiling "
           "warm-up call); seconds per 1000 images = seconds × 1000 / images.\n\n"
-          + table(["config", "training seeds·steps/s", "a sampling call runs", "images per call",
-                   "s per 1000 images", "images/s"], rows))
+          + markdown_table(["config", "training seeds·steps/s", "a sampling call runs",
+                            "images per call", "s per 1000 images", "images/s"], rows))
   return [Section("Generative tasks", text)]

@@ -14,6 +14,8 @@ import jax
 import numpy as np
 
 from genvdisc import results as results_lib
+from genvdisc.report import format as report_format
+from genvdisc.report.format import markdown_table
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,18 +78,13 @@ class Section:
   targets: tuple[Target, ...] = ()
 
 
+PERCENT = report_format.Stat("accuracy %", 100.0)
+
+
 def percent(values) -> str:
   """Fractions as '65.1 ± 1.4' (%, mean ± sample std), or '65.1' for one value."""
-  values = 100 * np.asarray(values)
-  if values.size == 1:
-    return f"{values[0]:.1f}"
-  return f"{values.mean():.1f} ± {values.std(ddof=1):.1f}"
-
-
-def table(header: list[str], rows: list[list]) -> str:
-  lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-  lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-  return "\n".join(lines)
+  values = np.ravel(values).tolist()
+  return PERCENT.number(values[0]) if len(values) == 1 else PERCENT.text(values)
 
 
 def machine_info() -> str:
@@ -109,13 +106,13 @@ def machine_info() -> str:
           ["jax backend", jax.default_backend()],
           ["devices", ", ".join(str(d.device_kind) for d in jax.devices())]]
   rows += [[name, version] for name, version in sorted(versions.items())]
-  return table(["", ""], rows)
+  return markdown_table(["", ""], rows)
 
 
 def targets_table(sections: list[Section]) -> str:
   marks = {True: "met", False: "**missed**", None: "not measured"}
   rows = [[t.target, t.measured, marks[t.met], t.why] for s in sections for t in s.targets]
-  return table(["target", "measured", "", "why / note"], rows)
+  return markdown_table(["target", "measured", "", "why / note"], rows)
 
 
 def suite_markers(suite: str) -> tuple[str, str]:

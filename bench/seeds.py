@@ -15,7 +15,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from bench.report import Section, Stat, Target, fmt, table, time_it
+from bench.report import Section, Stat, Target, fmt, time_it
+from genvdisc.report.format import markdown_table
 from genvdisc.train import run
 from experiments.configs import get_config
 
@@ -107,7 +108,7 @@ def scaling(name: str, suite) -> tuple[str, dict[int, float], float]:
   header = ["S", "vmapped s", "vmapped seeds·steps/s", "sequential s", "sequential seeds·steps/s",
             "vmapped / sequential"]
   one_step = float(np.median(sequential[:, 0])) / steps
-  return f"**{name}** ({steps} steps per run)\n\n" + table(header, rows), ratios, one_step
+  return f"**{name}** ({steps} steps per run)\n\n" + markdown_table(header, rows), ratios, one_step
 
 
 def linear_forward_seconds(exp: run.Experiment, seeds: int, steps: int, repeats: int) -> Stat:

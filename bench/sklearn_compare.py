@@ -28,9 +28,10 @@ from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.naive_bayes import GaussianNB
 from sklearn.svm import SVC, LinearSVC
 
-from bench.report import Section, Stat, table, time_it
+from bench.report import Section, Stat, percent, time_it
 from genvdisc import data as data_lib
-from genvdisc.analysis import learning_curves
+from genvdisc.analysis import closed_form, learning_curves
+from genvdisc.report.format import markdown_table
 
 SUBSET = 700
 GAMMA = 0.001 * 16**2
@@ -53,8 +54,8 @@ def _ours() -> dict:
       "linear SVM (Crammer–Singer)": (identity, svm),
       f"random features ({FEATURES}) + linear SVM": (
           lambda x: random_features(jax.random.PRNGKey(0), x), svm),
-      "GNB": (identity, learning_curves.gaussian_classifier("gnb")),
-      "LDA": (identity, learning_curves.gaussian_classifier("lda")),
+      "GNB": (identity, closed_form.classifier("gnb")),
+      "LDA": (identity, closed_form.classifier("lda")),
   }
 
 
@@ -110,11 +111,6 @@ def _timed(call, repeats: int, warmup: bool) -> tuple[Stat, np.ndarray]:
   return stat, accs[-1]
 
 
-def _acc(accs: np.ndarray) -> str:
-  accs = 100 * accs
-  return f"{accs.mean():.1f} ± {accs.std(ddof=1):.1f}" if accs.size > 1 else f"{accs[0]:.1f}"
-
-
 def sections(suite) -> list[Section]:
   dataset = data_lib.load("digits")
   rows = []
@@ -124,7 +120,7 @@ def sections(suite) -> list[Section]:
       ours, our_acc = _timed(fit_ours(features, fit, dataset, idx), suite.repeats, warmup=True)
       theirs, their_acc = _timed(fit_sklearn(SKLEARN[name], dataset, idx), suite.repeats,
                                  warmup=False)
-      rows.append([name, SKLEARN_NAMES[name], seeds, _acc(our_acc), _acc(their_acc), ours, theirs,
+      rows.append([name, SKLEARN_NAMES[name], seeds, percent(our_acc), percent(their_acc), ours, theirs,
                    f"{theirs.median / ours.median:.2f}×"])
   text = (f"digits, pixels / 16; a seed = a random training subset of {SUBSET} of the "
           f"{dataset.num_train} training examples, scored "
@@ -133,6 +129,6 @@ def sections(suite) -> list[Section]:
           "after a compiling warm-up call; scikit-learn one fit after another). Linear SVM: "
           f"full-batch Adam, {SVM_STEPS} steps, rate {SVM_LR} cosine-decayed, C = 1; "
           f"gamma = {GAMMA:g} (0.001 on raw 0-16 pixels).\n\n"
-          + table(["genvdisc", "scikit-learn", "seeds", "genvdisc acc %", "sklearn acc %",
-                   "genvdisc fit s", "sklearn fit s", "sklearn s / genvdisc s"], rows))
+          + markdown_table(["genvdisc", "scikit-learn", "seeds", "genvdisc acc %", "sklearn acc %",
+                            "genvdisc fit s", "sklearn fit s", "sklearn s / genvdisc s"], rows))
   return [Section("vs scikit-learn", text)]

@@ -37,7 +37,8 @@ import time
 import numpy as np
 
 from bench.compare import same_accuracy
-from bench.report import Section, Stat, Target, percent, table
+from bench.report import Section, Stat, Target, percent
+from genvdisc.report.format import markdown_table
 from experiments.configs import get_config
 from experiments.tables.sweep_lr import learning_rates
 
@@ -188,10 +189,10 @@ def config_section(name: str, suite) -> tuple[str, list[Target], float | None]:
               for key, ratio in wanted.items() if key not in suite.steps]
   text = (f"**{name}**: learning rates {', '.join(f'{r:g}' for r in rates)} × seeds "
           f"{seeds[0]}–{seeds[-1]} = {runs} runs\n\n"
-          + table(["steps per run", "way", "processes", "repeats", "wall s", "seeds·steps/s",
-                   "compile share", "÷ sweep wall"], time_rows)
+          + markdown_table(["steps per run", "way", "processes", "repeats", "wall s",
+                            "seeds·steps/s", "compile share", "÷ sweep wall"], time_rows)
           + "\n\nTest accuracy % per rate, mean ± std over seeds:\n\n"
-          + table(["steps", "learning rate", *WAYS, "equal"], accuracy_rows))
+          + markdown_table(["steps", "learning rate", *WAYS, "equal"], accuracy_rows))
   return text, targets, full_round
 
 

@@ -23,7 +23,8 @@ import sys
 
 from genvdisc import results
 from genvdisc.errors import ConfigError
-from genvdisc.evaluate import curves
+from genvdisc.report import curves, plots
+from genvdisc.report import format as fmt
 from genvdisc.train.workdir import RESULTS_JSON
 
 PANELS_PER_ROW = 3
@@ -101,18 +102,14 @@ def table(runs: dict[str, dict]) -> str:
   """The markdown table of the module docstring; `runs` maps a label to its results.json."""
   fields = differing_fields([r["config"] for r in runs.values()])
   metrics = sorted(set().union(*(r["summary"] for r in runs.values())))
-  header = ["run", *fields, "n seeds", *metrics]
-  lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+  rows = []
   for label, r in runs.items():
     config = flatten(r["config"])
-    per_seed = r["per_seed"]
-    cells = [label, *(_text(config.get(f, "-")) for f in fields),
-             f"{len(per_seed)}{results.flagged_seeds(per_seed)}"]
-    for metric in metrics:
-      stat = r["summary"].get(metric)
-      cells.append(f"{stat['mean']:.4g} ± {stat['std']:.2g}" if stat else "-")
-    lines.append("| " + " | ".join(cells) + " |")
-  return "\n".join(lines) + "\n"
+    rows.append([label, *(_text(config.get(f, "-")) for f in fields),
+                 fmt.seeds_text(r["per_seed"]),
+                 *(fmt.significant(r["summary"][m]) if m in r["summary"] else "-"
+                   for m in metrics)])
+  return fmt.markdown_table(["run", *fields, "n seeds", *metrics], rows) + "\n"
 
 
 def _text(value) -> str:
@@ -124,14 +121,11 @@ def overlay(runs: dict[str, dict]):
   metrics = curves.metric_names([point for r in runs.values() for point in r.get("curves", [])])
   if not metrics:
     return None
-  import matplotlib
-  matplotlib.use("Agg")
-  import matplotlib.pyplot as plt
   from matplotlib.lines import Line2D
   columns = min(len(metrics), PANELS_PER_ROW)
   rows = math.ceil(len(metrics) / columns)
-  fig, axes = plt.subplots(rows, columns, figsize=(4.5 * columns, 3.5 * rows + 0.4), squeeze=False,
-                           layout="constrained")
+  fig, axes = plots.pyplot().subplots(rows, columns, figsize=(4.5 * columns, 3.5 * rows + 0.4),
+                                      squeeze=False, layout="constrained")
   colors = {label: f"C{i % 10}" for i, label in enumerate(runs)}
   for ax, metric in zip(axes.flat, metrics):
     for label, r in runs.items():
@@ -166,9 +160,7 @@ def compare(run_dirs: list[str], out: str | None, log=print) -> None:
   if fig is None:
     log("no curves to plot")
     return
-  results.write_atomic(out, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
-  import matplotlib.pyplot as plt
-  plt.close(fig)
+  plots.save_figure(fig, out)
   log(f"wrote {out}")
 
 

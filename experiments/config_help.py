@@ -3,9 +3,9 @@ file or a `--config.FIELD` override is wrong.
 
 A field's meaning is the trailing comment of its assignment, `config.x = 1  # meaning`, continued
 on comment-only lines aligned with it (big_vision documents its configs in their source the same
-way). It is read from the config file and the `experiments.configs` modules it imports, most basic
-first, so experiments/configs/default.py and generative.py document the shared fields once and a
-config documents only the fields it adds.
+way). Every run field is documented once, in the schema (`genvdisc.config_schema`); a config file
+and the `experiments.configs` modules it imports document only what they add (model_kwargs,
+a table's own settings).
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ import traceback
 
 from ml_collections import ConfigDict
 
+from genvdisc import config_schema
 from genvdisc.errors import ConfigError
 
 CONFIGS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configs")
 CONFIGS_PACKAGE = "experiments.configs"
-DEFAULTS_FILES = ("default.py", "generative.py")
+SCHEMA_FILE = config_schema.__file__
 BOOLEAN_TEXT = ("true", "t", "1", "false", "f", "0")  # what absl's boolean parser accepts
 
 
@@ -172,18 +173,13 @@ def trailing_comments(path: str) -> dict[str, str]:
 def field_docs(spec: str) -> dict[str, str]:
   """{field: meaning} for the config file `spec`, in the order its sources document them.
 
-  The defaults files (default.py, then generative.py, which refines some of its fields for the
-  generative tasks) take precedence; other sources only add the fields they introduce.
+  The schema's meanings come first and take precedence; the config file and the configs it
+  imports only add the fields they introduce.
   """
-  sources = _sources(spec.split(":", 1)[0], [])
-  comments = [trailing_comments(source) for source in sources]
-  docs = {}
-  for fields in comments:
-    for field, text in fields.items():
+  docs = trailing_comments(SCHEMA_FILE)
+  for source in _sources(spec.split(":", 1)[0], []):
+    for field, text in trailing_comments(source).items():
       docs.setdefault(field, text)
-  for source, fields in zip(sources, comments):
-    if os.path.basename(source) in DEFAULTS_FILES:
-      docs.update(fields)
   return docs
 
 

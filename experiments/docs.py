@@ -1,6 +1,6 @@
-"""docs/results.md and the configs' measured results, computed from the committed tables.
+"""docs/results.md and the modules' measured results, computed from the committed tables.
 
-  python -m experiments.docs [--check]   # write docs/results.md and configs' Measured lines;
+  python -m experiments.docs [--check]   # write docs/results.md and modules' Measured lines;
                                          # --check: write nothing, exit 1 naming what differs
 docs/results.template.md is docs/results.md with every measured number written as an
 expression {{function:arguments}}; `render` replaces each by its value, read from
@@ -21,8 +21,8 @@ occur in several sections), ROW a row's leading key values joined by '/', COLUMN
   wall:TABLE                      the json's wall_time_s, else the sum of its rows'
 
 "Better" follows the cells' Stat. A table whose json is not committed: 'not in a committed
-table'. A config docstring's `Measured in results/TABLE.md, row ROW, column "COLUMN": VALUE.`
-lines get VALUE the same way. Bad input: one line, exit 2; an unreadable file: exit 1.
+table'. A line `Measured in results/TABLE.md, row ROW, column "COLUMN": VALUE.` of a module in
+MEASURED_DIRS gets VALUE the same way. Bad input: one line, exit 2; an unreadable file: exit 1.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from genvdisc.train import preemption
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEMPLATE = os.path.join("docs", "results.template.md")
 RENDERED = os.path.join("docs", "results.md")
-CONFIGS = os.path.join("experiments", "configs")
+MEASURED_DIRS = (os.path.join("experiments", "configs"), os.path.join("experiments", "tables"))
 NOT_COMMITTED = "not in a committed table"
 EXPRESSION = re.compile(r"\{\{([^{}]+)\}\}")
 MEASURED = re.compile(r'^(?P<head>Measured in results/(?P<table>\w+)\.md, row (?P<row>.+?), '
@@ -261,7 +261,7 @@ def render(template: str, tables: Tables) -> str:
 
 
 def measured(text: str, tables: Tables) -> str:
-  """A config file's text with the VALUE of every `Measured in ...` line recomputed."""
+  """A module's text with the VALUE of every `Measured in ...` line recomputed."""
   def value(m):
     try:
       found = tables.find(m["table"], m["row"], m["column"])
@@ -274,12 +274,12 @@ def measured(text: str, tables: Tables) -> str:
 
 def outputs(root: str = ROOT, results_dir: str | None = None) -> dict[str, str]:
   """{path relative to root: the text it should hold}: docs/results.md rendered from the
-  template and every config with a Measured line, from the tables in results_dir
-  (default root/results)."""
+  template and every module of MEASURED_DIRS with a Measured line, from the tables in
+  results_dir (default root/results)."""
   tables = Tables(results_dir or os.path.join(root, "results"))
   with open(os.path.join(root, TEMPLATE)) as f:
     files = {RENDERED: render(f.read(), tables)}
-  for path in sorted(glob.glob(os.path.join(root, CONFIGS, "*.py"))):
+  for path in sorted(sum((glob.glob(os.path.join(root, d, "*.py")) for d in MEASURED_DIRS), [])):
     with open(path) as f:
       text = f.read()
     if MEASURED.search(text):

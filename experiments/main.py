@@ -31,8 +31,9 @@ from ml_collections import config_flags
 from experiments import config_help
 from experiments.judges import JUDGES_DIR, judge_for
 from genvdisc import config as config_lib
-from genvdisc import distributed, results
+from genvdisc import distributed
 from genvdisc.errors import GenvdiscError
+from genvdisc.report import runs as runs_report
 from genvdisc.train import preemption
 from genvdisc.train.sweep import train_and_evaluate
 
@@ -92,15 +93,15 @@ def main(argv):
     log = lambda line: print(line, flush=True)
     with FLAGS.config.unlocked():  # where the results' rerun commands start
       FLAGS.config.config_file = config_flags.get_config_filename(FLAGS["config"])
-    config_lib.validate(FLAGS.config)  # bad input fails before a judge trains
-    judge = judge_for(FLAGS.config, os.path.join(FLAGS.workdir, JUDGES_DIR), log)
-    run = train_and_evaluate(FLAGS.config, FLAGS.workdir, log=log, overwrite=FLAGS.overwrite,
+    config = config_lib.resolve(FLAGS.config)  # bad input fails before a judge trains
+    judge = judge_for(config, os.path.join(FLAGS.workdir, JUDGES_DIR), log)
+    run = train_and_evaluate(config, FLAGS.workdir, log=log, overwrite=FLAGS.overwrite,
                              judge=judge)
   if not distributed.is_primary():
     return
-  print(results.table_header())
-  print("\n".join(results.markdown_rows(run)))
-  print(results.format_summary(run))
+  print(runs_report.table_header())
+  print("\n".join(runs_report.markdown_rows(run)))
+  print(runs_report.format_summary(run))
 
 
 if __name__ == "__main__":

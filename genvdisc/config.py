@@ -1,30 +1,59 @@
-"""Config checks that run before anything is compiled or written.
+"""A config resolved once: every field of the schema, each value checked, then frozen.
 
-Every failure is a `ConfigError` whose one-line message names the field and a valid value.
-The fields themselves are documented in `experiments/configs/default.py`.
+`resolve(config)` is what library code reads (`config.field`, never a default of its own): the
+fields a config lacks take their one default from `genvdisc.config_schema`, where each field's
+meaning is documented. Every failure is a `ConfigError` whose one-line message names the field
+and a valid value. Checks that need the data (`check_fits_dataset`) run once it is loaded.
 """
 
 from __future__ import annotations
 
 import json
 
-import numpy as np
+import ml_collections
 
+from genvdisc import config_schema
 from genvdisc import data as data_lib
 from genvdisc.errors import ConfigError
 from genvdisc.optim import OPTIMIZERS, SCHEDULES
 
-REQUIRED = ("name", "task", "model", "model_kwargs", "dataset", "optimizer", "learning_rate",
-            "batch_size", "num_steps", "seeds", "seed_group", "chunk_steps", "log_every",
-            "checkpoint_every", "keep_checkpoints", "eval_batch_size", "mesh")
-
-
 # Fields that control how a run proceeds, not what it computes: a workdir accepts changes to them.
 RUN_CONTROL_FIELDS = ("allow_fresh_start", "halt_on_divergence", "log_every", "config_file")
-# Fields added to the defaults after runs were stored, with the value that reproduces those runs:
-# a stored config without one matches a config holding that value.
-ADDED_FIELDS = {"labels_per_class": 0, "robustness": False, "classify_samples": 100,
-                "classify_timesteps": 50, "dequantize": "none", "class_batch": 0}
+# Sub-configs whose fields belong to something else: a model's constructor takes model_kwargs.
+FREE_FORM = ("model_kwargs",)
+
+
+def resolve(config) -> ml_collections.FrozenConfigDict:
+  """`config` (a ConfigDict or its JSON dict) with every schema field, a missing one at its
+  default, each value of its default's type and checked (`validate`), frozen. Idempotent. A stored
+  config (results.json, a workdir's config.json) resolves the same way, so a field added to the
+  schema after it was written reads back as the default, the value that reproduces that run."""
+  if isinstance(config, ml_collections.ConfigDict):
+    config = config.to_dict()
+  resolved = config_schema.defaults()
+  for name, value in config.items():
+    _assign(resolved, name, value, "")
+  validate(resolved)
+  return ml_collections.FrozenConfigDict(resolved)
+
+
+def _assign(target: ml_collections.ConfigDict, name: str, value, prefix: str) -> None:
+  """target[name] = value with the schema's type, or one line naming the field."""
+  field = prefix + name
+  if name not in target:
+    raise ConfigError(f"config.{field} is not a field; --show_config lists the fields (a table's "
+                      "own settings live in its module, experiments/tables/)")
+  if field in FREE_FORM:
+    target[name] = ml_collections.ConfigDict(value)
+  elif isinstance(target[name], ml_collections.ConfigDict):
+    for key, item in dict(value).items():
+      _assign(target[name], key, item, field + ".")
+  else:
+    try:
+      target[name] = value
+    except TypeError:
+      raise ConfigError(f"config.{field}={value!r} is invalid; use a "
+                        f"{type(target[name]).__name__} like {target[name]!r}") from None
 
 
 def parse_seeds(seeds) -> tuple[int, ...]:
@@ -62,14 +91,10 @@ def validate(config) -> tuple[int, ...]:
   Task-specific fields (model, objective, ...) are checked by the task's builder
   (`genvdisc.tasks.registry.TASKS`), which sees the dataset too.
   """
-  missing = [f for f in REQUIRED if f not in config]
-  if missing:
-    raise ConfigError(f"config is missing field(s) {', '.join(missing)}; start from "
-                      "experiments/configs/default.py")
   _require(config.optimizer in OPTIMIZERS, "optimizer", config.optimizer,
            f"one of {', '.join(OPTIMIZERS)}")
-  _require(config.get("lr_schedule", "constant") in SCHEDULES, "lr_schedule",
-           config.get("lr_schedule"), f"one of {', '.join(SCHEDULES)}")
+  _require(config.lr_schedule in SCHEDULES, "lr_schedule", config.lr_schedule,
+           f"one of {', '.join(SCHEDULES)}")
   _require(config.learning_rate > 0, "learning_rate", config.learning_rate, "a value > 0, e.g. 1e-3")
   _require(config.batch_size >= 1, "batch_size", config.batch_size, "an integer >= 1")
   _require(config.num_steps >= 1, "num_steps", config.num_steps, "an integer >= 1")
@@ -77,37 +102,31 @@ def validate(config) -> tuple[int, ...]:
   _require(config.chunk_steps == -1 or config.chunk_steps >= 1, "chunk_steps", config.chunk_steps,
            "-1 (per-backend default) or an integer >= 1")
   _require(config.keep_checkpoints >= 1, "keep_checkpoints", config.keep_checkpoints, "an integer >= 1")
-  _require(config.get("max_length", 1) >= 1, "max_length", config.get("max_length"),
-           "an integer >= 1, e.g. 256")
-  _require(config.get("input", "device") in ("device", "stream"), "input", config.get("input"),
+  _require(config.max_length >= 1, "max_length", config.max_length, "an integer >= 1, e.g. 256")
+  _require(config.input in ("device", "stream"), "input", config.input,
            "device (the training split on every device) or stream (read from disk)")
-  _require(config.get("stream_eval_examples", 1) >= 1, "stream_eval_examples",
-           config.get("stream_eval_examples"), "an integer >= 1, e.g. 10000")
+  _require(config.stream_eval_examples >= 1, "stream_eval_examples", config.stream_eval_examples,
+           "an integer >= 1, e.g. 10000")
   _require(config.eval_batch_size >= 1, "eval_batch_size", config.eval_batch_size, "an integer >= 1")
   for field in ("log_every", "checkpoint_every"):
     _require(config[field] >= 1, field, config[field], "an integer >= 1")
-  fraction = config.get("validation_fraction", -1.0)
+  fraction = config.validation_fraction
   _require(fraction == -1.0 or 0 <= fraction < 1, "validation_fraction", fraction,
            "-1 (0.1 with a sweep, else 0), 0, or a fraction in (0, 1)")
-  _require(config.get("eval_every", 0) >= 0, "eval_every", config.get("eval_every"),
+  _require(config.eval_every >= 0, "eval_every", config.eval_every,
            "0 (only at the end) or an integer >= 1")
+  if config.select and not config.select.startswith("val_"):
+    raise ConfigError(f"config.select={config.select!r} is invalid; choose by a validation "
+                      "metric, e.g. val_accuracy or val_nll (test numbers are never used for choosing)")
   return parse_seeds(config.seeds)
 
 
 def check_fits_dataset(config, dataset: data_lib.Dataset) -> None:
-  """Sizes against the training split, and config.labels_per_class against its classes."""
+  """config.batch_size against the training split (config.labels_per_class:
+  `data.subsets.label_budget`)."""
   if config.batch_size > dataset.num_train:
     raise ConfigError(f"config.batch_size={config.batch_size} exceeds the {dataset.num_train} "
                       f"training examples of {dataset.name!r}; use --config.batch_size<={dataset.num_train}")
-  per_class = config.get("labels_per_class", 0)
-  if per_class:
-    if dataset.y_train is None or not isinstance(dataset.x_train, np.ndarray):
-      raise ConfigError(f"config.labels_per_class={per_class} needs a labelled training split on "
-                        "the device (--config.input=device); use 0")
-    fewest = int(np.bincount(dataset.y_train, minlength=dataset.num_classes).min())
-    if not isinstance(per_class, int) or not 1 <= per_class <= fewest:
-      raise ConfigError(f"config.labels_per_class={per_class!r} is invalid; use an integer from 1 "
-                        f"to {fewest} (the smallest class of {dataset.name!r}), or 0 for all")
 
 
 def to_json_dict(config) -> dict:

@@ -4,7 +4,7 @@ Continuous fields are plain numbers the train step reads from the run's `hparams
 train state (`train.state.TrainState.hparams`), never from closure constants, so a sweep over them
 is one vmapped run axis in one compiled program, and a point run alone (the same values in the
 config, the same seed group width) is bitwise the run it is inside the sweep. Every run carries
-every field of `CONTINUOUS` (the config's value, else the default), so a swept and a lone run
+every field of `CONTINUOUS` (the resolved config's value), so a swept and a lone run
 compile the same program.
 
 Structural fields change shapes or code (sizes, batch size, step count, the model): each value
@@ -18,22 +18,16 @@ from __future__ import annotations
 import itertools
 import math
 
+import ml_collections
 import numpy as np
 
 from genvdisc.errors import ConfigError
 
-# field -> value used when the config has no such field. Learning rates <= 0 named by an
-# optimizer other than `learning_rate` fall back to `learning_rate` (optim.Optimizer).
-CONTINUOUS: dict[str, float] = {
-    "learning_rate": 1e-3,
-    "discriminator_learning_rate": 0.0,
-    "adam_b1": 0.9,
-    "momentum": 0.0,
-    "C": 0.0,
-    "beta": 1.0,
-    "alpha": 1.0,
-    "classifier_weight": 0.1,
-}
+# Plain numbers the train step reads from the state (defaults and meanings:
+# genvdisc.config_schema). Learning rates <= 0 named by an optimizer other than `learning_rate`
+# fall back to `learning_rate` (optim.Optimizer).
+CONTINUOUS = ("learning_rate", "discriminator_learning_rate", "adam_b1", "momentum", "C", "beta",
+              "alpha", "classifier_weight")
 
 # Fields that change the compiled program; integers unless listed in STRING_FIELDS. Dotted
 # names reach into config.model_kwargs; tuple fields take values like 100x100.
@@ -47,8 +41,8 @@ STRING_FIELDS = ("model",)
 
 
 def values(config) -> dict[str, float]:
-  """{field: value} of every continuous field, from `config` or the defaults."""
-  return {name: float(config.get(name, default)) for name, default in CONTINUOUS.items()}
+  """{field: value} of every continuous field of the resolved `config`."""
+  return {name: float(config[name]) for name in CONTINUOUS}
 
 
 def as_arrays(runs: list[dict[str, float]]) -> dict[str, np.ndarray]:
@@ -122,8 +116,9 @@ def label(point: dict) -> str:
 
 
 def apply(config, point: dict):
-  """A copy of `config` with the point's values set (dotted fields inside model_kwargs)."""
-  out = config.copy_and_resolve_references()
+  """An unfrozen copy of `config` with the point's values set (dotted fields inside model_kwargs)."""
+  frozen = isinstance(config, ml_collections.FrozenConfigDict)
+  out = (config.as_configdict() if frozen else config).copy_and_resolve_references()
   with out.unlocked():
     for field, value in point.items():
       target, _, name = field.rpartition(".")

@@ -86,7 +86,7 @@ def make_optimizer(name: str, schedule: str = "constant", num_steps: int = 1,
 def from_config(config, learning_rate_field: str = "learning_rate") -> Optimizer:
   """The optimizer of config.optimizer / lr_schedule / num_steps, its learning rate read from
   the run hyperparameter `learning_rate_field`."""
-  return make_optimizer(config.optimizer, config.get("lr_schedule", "constant"), config.num_steps,
+  return make_optimizer(config.optimizer, config.lr_schedule, config.num_steps,
                         learning_rate_field)
 
 

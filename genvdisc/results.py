@@ -1,4 +1,5 @@
-"""Per-seed results -> results.json, mean ± std summaries and markdown rows, written atomically."""
+"""Per-seed results -> results.json and mean ± std summaries, written atomically (their text:
+genvdisc.report)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import platform
 import subprocess
 import uuid
 from importlib import metadata
-from typing import Callable, NamedTuple
+from typing import Callable
 
 PACKAGES = ("genvdisc", "jax", "jaxlib", "flax", "optax", "orbax-checkpoint", "numpy",
             "ml_collections", "tensorflow-datasets", "scikit-learn", "mnist1d")
@@ -103,7 +104,7 @@ def higher_is_better(metric: str) -> bool:
 def selection_metric(config: dict) -> str:
   """config.select, else the validation twin of the task's headline (test_accuracy ->
   val_accuracy); '' when the headline has no split (classifier-FID)."""
-  key = headline(config).key
+  key = headline_key(config)
   default = "val_" + key.removeprefix("test_") if key.startswith("test_") else ""
   return config.get("select", "") or default
 
@@ -137,6 +138,35 @@ def sweep_summary(config: dict, runs, per_run: dict[str, dict]) -> dict:
                          else "no point: none has the selection metric")}
 
 
+def build(config: dict, per_seed: dict[str, dict], wall_time_s: float, runs=None,
+          rerun: Callable | None = None, **extra) -> dict:
+  """The results dict of every producer (a run, a structural sweep, a closed-form fit):
+  `config` (as JSON), `seeds`, `runs` ({name: {'seed', 'point', 'rerun': rerun(run) when
+  given}}), `per_seed` (each run's metrics; 'diverged_at_step' is None unless the producer
+  reports a step: a closed-form fit never diverges), `summary` (`summarize`; of a sweep the
+  selected point's, beside the other keys of `sweep_summary`), `versions`, `provenance`,
+  `wall_time_s` and the producer's own `extra` keys (curves, mesh, groups, ...).
+  runs: objects with .name, .seed, .point and .label (`train.experiment.Run`); None: one run
+  per key of per_seed, named by its seed (a closed-form fit's)."""
+  per_seed = {name: {"diverged_at_step": None, **metrics} for name, metrics in per_seed.items()}
+  if runs is None:
+    listed = {name: {"seed": int(name), "point": {}} for name in per_seed}
+  else:
+    listed = {run.name: {"seed": run.seed, "point": run.point,
+                         **({"rerun": rerun(run)} if rerun else {})} for run in runs}
+  return {"config": config, "seeds": sorted({run["seed"] for run in listed.values()}),
+          "runs": listed, "per_seed": per_seed, "summary": summarize(per_seed),
+          **sweep_summary(config, runs or (), per_seed), **extra,
+          "versions": package_versions(), "provenance": provenance(), "wall_time_s": wall_time_s}
+
+
+def table_row(results: dict, **extra) -> dict:
+  """What a table's record keeps of one results dict: `extra` (its name, reference, ...), then
+  config, per_seed, summary and wall_time_s."""
+  return {**extra, **{key: results[key] for key in ("config", "per_seed", "summary",
+                                                    "wall_time_s")}}
+
+
 def point_label(run_name: str) -> str:
   """The sweep point of a run's name: 'learning_rate=0.01' of 'learning_rate=0.01,seed=2',
   '' of a run without a sweep ('2'); names as `train.experiment.Run` makes them."""
@@ -151,87 +181,14 @@ def by_point(run_names) -> dict[str, list[str]]:
   return groups
 
 
-class Headline(NamedTuple):
-  """A task's headline metric: per-seed key, label, display scale and decimals."""
-  key: str
-  label: str
-  scale: float = 1.0
-  digits: int = 1
+# config.task -> the key of its headline metric (`report.format.HEADLINES` says how it reads).
+HEADLINE_KEYS = {"classification": "test_accuracy", "m2": "test_accuracy", "vae": "test_nll",
+                 "iwae": "test_nll", "gan": "classifier_fid", "vaegan": "classifier_fid",
+                 "autoregressive": "test_nll", "ddpm": "test_nll"}
 
 
-TEST_ACCURACY = Headline("test_accuracy", "test acc %", 100.0, 1)
-TEST_NLL = Headline("test_nll", "test NLL (nats)", 1.0, 2)
-CLASSIFIER_FID = Headline("classifier_fid", "classifier-FID", 1.0, 1)
-# config.task -> its headline metric (the tables' mixed rows use the same).
-HEADLINES = {"classification": TEST_ACCURACY, "m2": TEST_ACCURACY, "vae": TEST_NLL,
-             "iwae": TEST_NLL, "gan": CLASSIFIER_FID, "vaegan": CLASSIFIER_FID,
-             "autoregressive": TEST_NLL, "ddpm": TEST_NLL}
-COLUMNS = ("config", "model", "dataset", "seeds", "metric", "mean ± std", "wall s")
-
-
-def headline(config: dict) -> Headline:
-  return HEADLINES.get(config.get("task", "classification"), TEST_ACCURACY)
-
-
-def table_header(extra_columns: tuple[str, ...] = ()) -> str:
-  """The two markdown header lines for rows from `markdown_row` (plus any extra columns)."""
-  columns = COLUMNS + tuple(extra_columns)
-  return "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|"
-
-
-def flagged_seeds(per_seed: dict[str, dict]) -> str:
-  """'' or ' (1 diverged: 3; 2 loss increased: 0,4)': the seeds a row's reader should know of."""
-  notes = []
-  for note, flagged in (("diverged", lambda m: m.get("diverged_at_step") is not None),
-                        ("loss increased", lambda m: m.get("loss_increased", False))):
-    seeds = [s for s, m in per_seed.items() if flagged(m)]
-    if seeds:
-      notes.append(f"{len(seeds)} {note}: {','.join(seeds)}")
-  return f" ({'; '.join(notes)})" if notes else ""
-
-
-def markdown_row(results: dict) -> str:
-  """One table row (see `table_header`): the task's headline metric (`HEADLINES`) as mean ± std
-  over the non-diverged seeds ('-' if they have none), and the flagged seeds."""
-  cfg, per_seed = results["config"], results["per_seed"]
-  metric = headline(cfg)
-  stat = results["summary"].get(metric.key)
-  value = (f"{metric.scale * stat['mean']:.{metric.digits}f} ± "
-           f"{metric.scale * stat['std']:.{metric.digits}f}" if stat else "-")
-  return (f"| {cfg['name']} | {cfg['model']} | {cfg['dataset']} | "
-          f"{len(per_seed)}{flagged_seeds(per_seed)} | {metric.label} | {value} | "
-          f"{results['wall_time_s']:.0f} |")
-
-
-def markdown_rows(results: dict) -> list[str]:
-  """`markdown_row` of a run, or of every point of a sweep, its values in the config column and
-  the selected one marked, so no two rows look alike."""
-  if "points" not in results:
-    return [markdown_row(results)]
-  chosen = (results.get("selected") or {}).get("label")
-  rows = []
-  for entry in results["points"]:
-    mark = f" ✓ {results['selected']['metric']}" if entry["label"] == chosen else ""
-    name = f"{results['config']['name']} [{entry['label']}]{mark}"
-    rows.append(markdown_row({**results, "config": {**results["config"], "name": name},
-                              "per_seed": {n: results["per_seed"][n] for n in entry["runs"]},
-                              "summary": entry["summary"]}))
-  return rows
-
-
-def format_summary(results: dict) -> str:
-  """Every summarised metric as 'name: mean ± std (n seeds)', one per line (the rows above hold
-  only the headline metric); of a sweep, the selected point's, after the line naming it."""
-  summary, head = results["summary"], []
-  if "points" in results:
-    chosen = results["selected"]
-    if chosen is None:
-      return "no point selected: no validation metric (set config.select, e.g. val_accuracy)"
-    summary = next(p["summary"] for p in results["points"] if p["label"] == chosen["label"])
-    head = [f"selected {chosen['label']} by {chosen['metric']} = {chosen['value']:.4g} "
-            "(validation split; test numbers above are reported, never used to choose)"]
-  return "\n".join(head + [f"{name}: {stat['mean']:.4g} ± {stat['std']:.2g} (n={stat['n']})"
-                           for name, stat in summary.items()])
+def headline_key(config: dict) -> str:
+  return HEADLINE_KEYS.get(config.get("task", "classification"), "test_accuracy")
 
 
 def write_atomic(path: str, write: Callable[[str], None]) -> None:

@@ -163,7 +163,7 @@ def test_samples_follow_p_and_low_temperature_is_argmax_decoding(conditional):
     ({"conditional": True}, tiny_dataset(labelled=False),
      r"config.conditional=True is invalid; use False: dataset 'tiny' has no training labels"),
     ({"temperature": 0.0}, None, r"config.temperature=0.0 is invalid; use a value > 0"),
-    ({"model": "mlp"}, None, r"config.model='mlp' is invalid; use 'transformer'"),
+    ({"model": "mlp"}, None, r"unknown model 'mlp' \(config.model\); valid names: transformer"),
     ({"model_kwargs": ml_collections.ConfigDict({"d_model": 10, "num_heads": 4})}, None,
      r"config.model_kwargs do not fit the autoregressive transformer: d_model=10 is not divisible"),
     ({}, "iris", r"dataset 'iris' is tabular, which has no fixed quantisation"),
@@ -183,8 +183,8 @@ def test_a_seed_rerun_alone_is_bitwise_the_seed_in_its_group(tmp_path):
                     {**TINY_NETWORK, "num_layers": 1}))
   together = shrunk_config("ar_digits", seeds="0,1", **shrink)
   alone = shrunk_config("ar_digits", seeds="1", **shrink)
-  r_together = run.train_and_evaluate(together, str(tmp_path / "together"), log=lambda s: None)
-  r_alone = run.train_and_evaluate(alone, str(tmp_path / "alone"), log=lambda s: None)
+  r_together = run.train_runs(together, str(tmp_path / "together"), log=lambda s: None)
+  r_alone = run.train_runs(alone, str(tmp_path / "alone"), log=lambda s: None)
   assert r_alone["per_seed"]["1"] == r_together["per_seed"]["1"]
   assert r_together["per_seed"]["0"] != r_together["per_seed"]["1"]
   nll = r_together["per_seed"]["1"]["test_nll"]

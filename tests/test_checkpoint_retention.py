@@ -42,7 +42,7 @@ def test_a_run_keeps_the_configured_number_of_checkpoints(tmp_path):
   the newest holds the trained state."""
   config = shrunk_config("logreg_iris", num_steps=60, checkpoint_every=10, log_every=10,
                          keep_checkpoints=3)
-  run.train_and_evaluate(config, str(tmp_path), log=lambda line: None)
+  run.train_runs(config, str(tmp_path), log=lambda line: None)
   assert step_dirs(tmp_path / "checkpoints") == [40, 50, 60]
   states = run.restore_states(config, str(tmp_path))
   assert np.all(np.asarray(states[0].step) == 60)

@@ -9,6 +9,7 @@ import pytest
 from experiments import reproduce, tables
 from experiments.tables import trained, writers
 from genvdisc.errors import ConfigError
+from genvdisc.report import format as fmt
 from tests.conftest import ROOT, run_module, shrunk_config
 
 CONFIG = "--config=experiments/configs/logreg_iris.py"
@@ -63,7 +64,7 @@ def test_main_trains_prints_table_and_refuses_another_config(tmp_path):
 def test_reproduce_runs_every_row_and_writes_the_table(tmp_path, monkeypatch):
   monkeypatch.setitem(tables.TABLES, "tiny", trained.table(
       "tiny", [trained.Row("logreg_iris", "ref A", 97.4), trained.Row("svm_iris", "ref B")],
-      (trained.TEST_ACC, trained.TRAIN_ACC)))
+      (fmt.TEST_ACCURACY, fmt.TRAIN_ACCURACY)))
   monkeypatch.setattr(trained, "get_config", shrunk_config)
   table = tables.reproduce("tiny", str(tmp_path), log=lambda s: None)
   lines = table.strip().splitlines()

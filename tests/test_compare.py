@@ -7,8 +7,8 @@ import pytest
 from experiments import compare
 from genvdisc import results
 from genvdisc.errors import ConfigError
-from genvdisc.evaluate import curves
-from genvdisc.train.run import train_and_evaluate
+from genvdisc.report import curves
+from genvdisc.train.sweep import train_and_evaluate
 from tests.conftest import run_module, shrunk_config
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

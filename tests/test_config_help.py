@@ -33,7 +33,7 @@ def test_show_config_prints_every_field_its_value_and_meaning_and_trains_nothing
   config = config_help.load(MLP)
   fields = [line.split(" = ")[0].strip() for line in lines[1:]]
   assert sorted(fields) == sorted(field for field, _ in leaves(config))
-  assert fields[:3] == ["name", "task", "model"]  # default.py's order
+  assert fields[:3] == ["name", "task", "model"]  # the schema's order
   by_field = {line.split(" = ")[0].strip(): " ".join(line.split()) for line in lines[1:]}
   assert by_field["learning_rate"] == "learning_rate = 0.01 # (peak) step size"
   assert by_field["name"] == "name = 'mlp_digits' # row name in results tables"
@@ -55,12 +55,12 @@ def test_help_of_config_names_show_config():
   assert "--[no]show_config: Print every field of --config with its value and meaning" in help_text
 
 
-def test_generative_fields_take_generative_py_meaning():
+def test_schema_meanings_win_over_config_comments():
   path = "experiments/configs/vaegan_digits.py"
   shown = {line.split(" = ")[0].strip(): line.split("  # ", 1)[1]
            for line in config_help.show(config_help.load(path), path).splitlines()[1:]}
-  # generative.py refines default.py's `model`; gan_digits' "DCGAN recipe" comment explains a value.
-  assert shown["model"] == "key of genvdisc.models.GENERATIVE_MODELS: mlp | dcgan"
+  # The schema's meaning wins over a config's comment on a value ("DCGAN recipe" in gan_digits).
+  assert shown["model"] == "key of the task's model registry (genvdisc.models)"
   assert shown["adam_b1"] == "Adam's beta1 (DCGAN recipe: 0.5)"
   assert shown["iw_samples"].startswith("importance samples per example of the NLL estimate")
   assert shown["num_steps"] == "optimizer steps per seed"
@@ -71,7 +71,7 @@ CONFIG_FILES = sorted(path for path in glob.glob(os.path.join(ROOT, "experiments
 
 
 @pytest.mark.parametrize("path", CONFIG_FILES, ids=os.path.basename)
-def test_every_field_of_every_experiment_and_table_config_is_documented(path):
+def test_every_field_of_every_experiment_config_is_documented(path):
   shown = config_help.show(config_help.load(path), path).splitlines()
   assert [line for line in shown if line.endswith("# (undocumented)")] == []
 
@@ -85,7 +85,7 @@ def test_a_config_documents_the_fields_it_adds(tmp_path):
       def get_config():
         config = default.get_config()
         config.learning_rate = 0.5     # tuned on seed 0 (a value's reason, not the meaning)
-        config.temperature = 2.0       # softmax temperature of the
+        config.tau = 2.0               # softmax temperature of the
                                        # logits at evaluation
         # a note about the next line, not a continuation
         config.mesh.extra = 3          # an added nested field
@@ -94,7 +94,7 @@ def test_a_config_documents_the_fields_it_adds(tmp_path):
       """))
   docs = config_help.field_docs(str(path))
   assert docs["learning_rate"] == "(peak) step size"
-  assert docs["temperature"] == "softmax temperature of the logits at evaluation"
+  assert docs["tau"] == "softmax temperature of the logits at evaluation"
   assert docs["mesh.extra"] == "an added nested field"
   assert "unexplained" not in docs
   shown = config_help.show(config_help.load(str(path)), str(path)).splitlines()

@@ -25,7 +25,7 @@ from experiments.tables import likelihood, trained
 from genvdisc import hyperparams, objectives
 from genvdisc.data import load
 from genvdisc.errors import ConfigError
-from genvdisc.evaluate import images
+from genvdisc.report import plots
 from genvdisc.objectives import diffusion
 from genvdisc.tasks import shared
 from genvdisc.tasks.diffusion import ddpm_from_config
@@ -204,7 +204,7 @@ def test_conditional_task_samples_and_log_prob_depend_on_the_label():
     ("noise_schedule", "quadratic", r"config.noise_schedule='quadratic' is invalid; use linear or cosine"),
     ("diffusion_steps", 0, r"config.diffusion_steps=0 is invalid; use an integer >= 1"),
     ("reverse_variance", "learned", r"config.reverse_variance='learned' is invalid; use beta or beta_tilde"),
-    ("model", "unet", r"config.model='unet' is invalid; use one of mlp"),
+    ("model", "unet", r"unknown model 'unet' \(config.model\); valid names: mlp \(denoiser"),
     ("parameterization", "x0", r"config.parameterization='x0' is invalid; use eps or levels"),
     ("conditional", True, r"config.conditional=True is invalid; use False: dataset 'digits' has no "
                           r"training labels"),
@@ -245,8 +245,8 @@ def test_seed_in_a_group_equals_seed_alone_bitwise(tmp_path, persistent_compilat
   bound, bits/dim and simple loss bitwise (the params' checkpoint comparison of test_training
   would compile both engines again)."""
   together, alone = tiny_config("ddpm_digits_conditional"), tiny_config("ddpm_digits_conditional", seeds="1")
-  r_together = run.train_and_evaluate(together, str(tmp_path / "together"), log=lambda s: None)
-  r_alone = run.train_and_evaluate(alone, str(tmp_path / "alone"), log=lambda s: None)
+  r_together = run.train_runs(together, str(tmp_path / "together"), log=lambda s: None)
+  r_alone = run.train_runs(alone, str(tmp_path / "alone"), log=lambda s: None)
   assert r_alone["per_seed"]["1"] == r_together["per_seed"]["1"]
   assert r_together["per_seed"]["0"] != r_together["per_seed"]["1"]
   assert r_together["per_seed"]["1"]["test_nll"] > 0
@@ -283,13 +283,13 @@ def test_sample_grid_pngs_carry_their_caption(tmp_path):
       "reconstructions": "2 test images, each followed by its reconstruction"}
   pictures = grids(None, {"x_test": jnp.zeros((3, 8, 8, 1))}, jax.random.PRNGKey(0))
   np.testing.assert_array_equal(pictures["reconstructions"].mean(axis=(1, 2, 3)), [0, 1, 0, 1])
-  text = images.grid_caption("ddpm_digits", "0", 5000, grids.captions["samples"])
+  text = plots.grid_caption("ddpm_digits", "0", 5000, grids.captions["samples"])
   assert text == ("ddpm_digits seed 0, step 5000: 4 samples, ancestral sampling T=1000, rounded "
                   "to 17 levels")
-  assert images.grid_caption("mlp_digits", "learning_rate=0.01,seed=3", 7, "4 samples") == (
+  assert plots.grid_caption("mlp_digits", "learning_rate=0.01,seed=3", 7, "4 samples") == (
       "mlp_digits learning_rate=0.01,seed=3, step 7: 4 samples")
-  images.save_grid(str(tmp_path / "plain.png"), pictures["samples"])
-  images.save_grid(str(tmp_path / "captioned.png"), pictures["samples"], caption=text)
+  plots.save_grid(str(tmp_path / "plain.png"), pictures["samples"])
+  plots.save_grid(str(tmp_path / "captioned.png"), pictures["samples"], caption=text)
   plain = np.asarray(Image.open(tmp_path / "plain.png"))[..., :3]
   captioned = Image.open(tmp_path / "captioned.png")
   # 2 x 2 cells of 8 pixels, 1-pixel mid-grey padding, each pixel 4 x 4: 76 x 76, 0.25 -> 64.

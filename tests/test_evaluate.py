@@ -8,7 +8,7 @@ import scipy.linalg
 
 from experiments import judges
 from genvdisc.errors import ConfigError
-from genvdisc.evaluate import frechet, images
+from genvdisc.evaluate import frechet
 from genvdisc.evaluate.likelihood import importance_weighted_log_likelihood
 
 
@@ -108,9 +108,3 @@ def test_a_judge_scores_only_runs_on_its_own_dataset_and_split(tmp_path):
   with pytest.raises(ConfigError, match="^config.split_seed=2 but config.judge='mlp_digits'"):
     judges.load_judge("mlp_digits", "digits", str(tmp_path), split_seed=2)   # before it trains
   assert not list(tmp_path.iterdir())
-
-
-def test_grid_layout():
-  out = images.grid(np.ones((5, 2, 3, 1)), columns=3, pad=1)
-  assert out.shape == (2 * 3 + 1, 3 * 4 + 1, 1)
-  assert out[1, 1, 0] == 1.0 and out[0, 0, 0] == 0.5 and out[4, 9, 0] == 0.5  # empty 6th cell

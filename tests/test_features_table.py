@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from experiments import tables
-from experiments.configs import features as features_config
 from experiments.tables import features
 from genvdisc import data
 from genvdisc.analysis import learning_curves
@@ -20,16 +19,16 @@ from tests.conftest import shrunk_config
 
 
 def tiny_config(**overrides):
-  config = features_config.get_config()
+  config = features.settings()
   config.update(dict(num_splits=3, split_group=2, steps=10, classifiers="gnb,logreg",
                      features="supervised", supervised_per_class=10,
                      sizes={"digits": "20,80"}), **overrides)
   return config
 
 
-def tiny_get_config(name):
-  """The tiny table config, or an extractor config shrunk to 20 steps."""
-  return tiny_config() if name == "features" else shrunk_config(name, **SHRUNK)
+def shrunk_extractor(name):
+  """An extractor config shrunk to 20 steps."""
+  return shrunk_config(name, **SHRUNK)
 
 
 SHRUNK = dict(num_steps=20, chunk_steps=10, log_every=10, checkpoint_every=20)
@@ -49,10 +48,12 @@ def full_and_alone(tmp_path_factory):
   first, on `only_supervised_rows(digits)`, in the table's workdir for it, which the table then
   reads back (same config); returns (OUT, the table's markdown, that run's results)."""
   out = tmp_path_factory.mktemp("features")
+  tiny = tiny_config()
   with pytest.MonkeyPatch.context() as patch:
-    patch.setattr(features, "get_config", tiny_get_config)
-    config = features.extractor_config(tiny_config(), "digits", "supervised")
-    poisoned = run.train_and_evaluate(config, str(out / config.name), log=lambda s: None,
+    patch.setattr(features, "settings", tiny.copy_and_resolve_references)
+    patch.setattr(features, "get_config", shrunk_extractor)
+    config = features.extractor_config(tiny, "digits", "supervised")
+    poisoned = run.train_runs(config, str(out / config.name), log=lambda s: None,
                                       dataset=only_supervised_rows(data.load("digits")))
     text = tables.reproduce("features", str(out), log=lambda s: None)
     tables.reproduce("features", str(out), seeds=(1,), log=lambda s: None)
@@ -81,7 +82,7 @@ def test_one_split_alone_equals_its_entry_in_the_full_run(full_and_alone):
 
 @pytest.mark.slow
 def test_supervised_rows_are_disjoint_from_every_curve_subset_and_the_test_rows():
-  config = features_config.get_config()
+  config = features.settings()
   dataset = data.load("digits", split_seed=config.split_seed)
   rows = features.supervised_rows(config, dataset.y_train)
   pool = features.curve_pool(config, dataset.y_train)
@@ -137,7 +138,7 @@ def test_a_nan_test_row_changes_no_curve_fit():
 
 
 def test_extractor_configs_and_bad_fields():
-  config = features_config.get_config()
+  config = features.settings()
   vae = features.extractor_config(config, "digits", "vae")
   assert vae.name == "m1_vae_digits"          # unchanged: the m1 table's workdir serves both
   ar = features.extractor_config(config, "digits", "ar")

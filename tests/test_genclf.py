@@ -16,7 +16,8 @@ from genvdisc.errors import ConfigError
 from genvdisc.objectives import diffusion
 from genvdisc.tasks import bayes, registry, robustness
 from genvdisc.train.experiment import make_train
-from genvdisc.train.run import restore_seed_params, train_and_evaluate
+from genvdisc.train.run import restore_seed_params
+from genvdisc.train.sweep import train_and_evaluate
 from tests.conftest import shrunk_config
 
 

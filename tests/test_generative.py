@@ -32,7 +32,7 @@ def judge(tmp_path_factory):
 def test_vae_likelihoods_and_pictures(tmp_path, name):
   config = shrunk_config(name, num_steps=100, chunk_steps=50, log_every=50, checkpoint_every=50,
                          iw_samples=200, iw_chunk=50)
-  results = run.train_and_evaluate(config, str(tmp_path), log=quiet)
+  results = run.train_runs(config, str(tmp_path), log=quiet)
   for metrics in results["per_seed"].values():
     # 0 < NLL <= -ELBO, and better than independent fair coins for the 64 pixels (64 log 2 nats).
     assert 0 < metrics["test_nll"] <= -metrics["test_elbo"] < 64 * np.log(2)
@@ -72,9 +72,9 @@ def test_gan_nan_in_one_seed_leaves_the_others_bitwise_unchanged(tmp_path, judge
                          fid_samples=300, image_grid=16)
   # The same wrapped program in both runs; only the first one's target step is ever reached.
   monkeypatch.setitem(registry.TASKS, "gan", poison_seed_at(1, 10**6))
-  clean = run.train_and_evaluate(config, str(tmp_path / "clean"), log=quiet, judge=judge)
+  clean = run.train_runs(config, str(tmp_path / "clean"), log=quiet, judge=judge)
   monkeypatch.setitem(registry.TASKS, "gan", poison_seed_at(1, 130))
-  injected = run.train_and_evaluate(config, str(tmp_path / "injected"), log=quiet,
+  injected = run.train_runs(config, str(tmp_path / "injected"), log=quiet,
                                     judge=judge)
 
   assert all(m["diverged_at_step"] is None for m in clean["per_seed"].values())
@@ -102,7 +102,7 @@ def test_gan_nan_in_one_seed_leaves_the_others_bitwise_unchanged(tmp_path, judge
 @pytest.mark.slow
 def test_vaegan_trains_and_draws(tmp_path, judge):
   config = shrunk_config("vaegan_digits", eval_every=20, fid_samples=200, image_grid=16)
-  results = run.train_and_evaluate(config, str(tmp_path), log=quiet, judge=judge)
+  results = run.train_runs(config, str(tmp_path), log=quiet, judge=judge)
   for metrics in results["per_seed"].values():
     assert metrics["diverged_at_step"] is None and metrics["test_kl"] > 0
     assert 0 < metrics["test_pixel_mse"] < 0.25 and metrics["classifier_fid"] > 0
@@ -126,7 +126,7 @@ def test_judges_are_built_by_the_caller_and_checked(tmp_path):
   judge = Judge("mlp_digits", "digits", 0, test_accuracy=0.97, apply=None)
   config = shrunk_config("gan_digits")
   with pytest.raises(ConfigError, match=r"config.judge='mlp_digits' needs its judge classifier"):
-    run.train_and_evaluate(config, str(tmp_path / "run"), log=quiet)
+    run.train_runs(config, str(tmp_path / "run"), log=quiet)
   assert not (tmp_path / "run").exists()  # refused before anything was written
   with pytest.raises(ConfigError, match=r"config.judge='mlp_mnist1d' is trained on 'mnist1d', "
                                         r"not on 'digits'"):

@@ -48,7 +48,7 @@ import jax
 import jax.numpy as jnp
 import pytest
 
-from experiments.configs import get_config
+from experiments.tables import ngjordan
 from genvdisc import data, optim
 from genvdisc import results as results_lib
 from genvdisc.analysis import learning_curves
@@ -66,7 +66,7 @@ TINY_MLP = dict(hidden_sizes=(16,))
 TINY_TRANSFORMER = dict(d_model=8, num_heads=2, num_layers=1, mlp_dim=16)
 TINY_DDPM = dict(diffusion_steps=4, classify_timesteps=2)
 
-# family -> (config, overrides, model_kwargs updates): each trained by run.train_and_evaluate.
+# family -> (config, overrides, model_kwargs updates): each trained by run.train_runs.
 TRAINED = {
     "classifier": ("mlp_digits", {}, TINY_MLP),
     "svm": ("svm_digits", {}, {}),
@@ -97,14 +97,14 @@ def per_seed_metrics(family: str, workdir: str) -> dict[str, dict]:
   """{run name: {metric: value}} of `family`'s shrunk run (a sweep's runs are point x seed)."""
   if family == "gnb_lda_qda":
     return gaussian_errors()
-  results = run.train_and_evaluate(shrunk(family), workdir, log=lambda line: None)
+  results = run.train_runs(shrunk(family), workdir, log=lambda line: None)
   return results["per_seed"]
 
 
 def gaussian_errors() -> dict[str, dict]:
   """{split seed: {'<classifier>_error_m<m>': test error}} of GNB, LDA and QDA on iris,
   splits 0 and 1 at m = 12 and 48 (the Ng & Jordan table's code, `learning_curves`)."""
-  config = get_config("ngjordan")
+  config = ngjordan.settings()
   config.classifiers = "gnb,lda,qda"
   sizes, seeds = (12, 48), (0, 1)
   errors = learning_curves.learning_curves(data.load("iris"), sizes, seeds,

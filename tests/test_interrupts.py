@@ -158,7 +158,7 @@ def test_a_signal_during_the_final_evaluation_stops_and_the_rerun_resumes(tmp_pa
 def test_a_signal_between_a_sweeps_groups_stops_and_the_rerun_keeps_the_first(tmp_path):
   workdir = tmp_path / "w"
   flags = main_flags(workdir, sweep="batch_size=16,32")
-  child = blocked_main(tmp_path, "genvdisc.train.run.train_and_evaluate", 2, flags)
+  child = blocked_main(tmp_path, "genvdisc.train.run.train_runs", 2, flags)
   child.proc.send_signal(signal.SIGINT)
   code, _, err = child.finish(timeout=120)
   assert (code, err) == (75, "interrupted (SIGINT) before it finished; rerun the same command "
@@ -202,6 +202,6 @@ def test_a_full_disk_is_one_line_exit_1_and_the_rerun_resumes_from_the_last_comp
   assert code == 0, err[-2000:]
   resumed = json.loads((workdir / "results.json").read_text())
   assert resumed["resumed_from_step"] == 20
-  reference = run.train_and_evaluate(shrunk_config("mlp_digits", **FAST), str(tmp_path / "ref"),
+  reference = run.train_runs(shrunk_config("mlp_digits", **FAST), str(tmp_path / "ref"),
                                      log=lambda line: None)
   assert resumed["per_seed"] == reference["per_seed"]

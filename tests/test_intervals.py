@@ -40,8 +40,8 @@ def test_numbers_and_logged_losses_do_not_depend_on_the_chunking(tmp_path):
   whole = shrunk_config("mlp_digits", **base, chunk_steps=20, eval_every=20, checkpoint_every=60)
   cut = shrunk_config("mlp_digits", **base, chunk_steps=7, eval_every=15, checkpoint_every=25)
   assert {n for _, n in run.make_train(cut).chunks(0)} == {1, 3, 5, 7}
-  r_whole = run.train_and_evaluate(whole, str(tmp_path / "whole"), log=lambda s: None)
-  r_cut = run.train_and_evaluate(cut, str(tmp_path / "cut"), log=lambda s: None)
+  r_whole = run.train_runs(whole, str(tmp_path / "whole"), log=lambda s: None)
+  r_cut = run.train_runs(cut, str(tmp_path / "cut"), log=lambda s: None)
   assert r_cut["per_seed"] == r_whole["per_seed"]
   for a, b in zip(params_of(cut, str(tmp_path / "cut")), params_of(whole, str(tmp_path / "whole")),
                   strict=True):

@@ -11,11 +11,13 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 # Bottom to top; a module may import its own layer (no cycle) and the layers below it.
 LAYERS = [
-    ("genvdisc.errors", "genvdisc.rng", "genvdisc.results", "genvdisc.distributed"),
+    ("genvdisc.errors", "genvdisc.rng", "genvdisc.results", "genvdisc.distributed",
+     "genvdisc.config_schema"),
     ("genvdisc.objectives", "genvdisc.models", "genvdisc.data", "genvdisc.optim", "genvdisc.config",
      "genvdisc.hyperparams",
      "genvdisc.sharding", "genvdisc.checkpoint", "genvdisc.evaluate", "genvdisc.evaluate.frechet",
-     "genvdisc.evaluate.images", "genvdisc.evaluate.likelihood", "genvdisc.evaluate.sweeps"),
+     "genvdisc.evaluate.likelihood"),
+    ("genvdisc.report",),
     ("genvdisc.tasks.base", "genvdisc.tasks.shared", "genvdisc.tasks.bayes"),
     ("genvdisc.tasks",),
     ("genvdisc.tasks.registry", "genvdisc.analysis"),
@@ -24,7 +26,7 @@ LAYERS = [
     ("genvdisc.train.experiment",),
     ("genvdisc.train.run",),
     ("genvdisc.train.sweep",),
-    ("genvdisc.train.load", "genvdisc.evaluate.judge"),
+    ("genvdisc.train.load",),
 ]
 
 

@@ -11,7 +11,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from experiments import tables
-from experiments.configs import ngjordan as ngjordan_config
 from experiments.tables import ngjordan
 from genvdisc import data
 from genvdisc.analysis import learning_curves
@@ -20,7 +19,7 @@ from genvdisc.errors import ConfigError
 
 
 def small_config(**overrides):
-  config = ngjordan_config.get_config()
+  config = ngjordan.settings()
   config.update(dict(datasets="iris", num_splits=3, split_group=2, steps=30,
                      classifiers="gnb,lda,logreg,linear_svm"), **overrides)
   return config
@@ -122,8 +121,8 @@ def test_qda_without_regularisation_is_refused_before_compiling():
                                 data.load("iris"), (15, 30))
 
 
-def test_the_ngjordan_config_is_valid():
-  config = ngjordan_config.get_config()
+def test_the_ngjordan_settings_are_valid():
+  config = ngjordan.settings()
   assert sorted(learning_curves.classifiers(config)) == ["gnb", "lda", "linear_svm", "logreg"]
   assert config.num_splits >= 50 and config.C == 1e4
   for name in config.datasets.split(","):
@@ -134,7 +133,7 @@ def test_the_ngjordan_config_is_valid():
 @pytest.mark.slow
 def test_reproduce_ngjordan_writes_every_file_and_reruns_a_split(tmp_path, monkeypatch):
   config = small_config(datasets="iris")
-  monkeypatch.setattr(ngjordan_config, "get_config", lambda: config.copy_and_resolve_references())
+  monkeypatch.setattr(ngjordan, "settings", lambda: config.copy_and_resolve_references())
   text = tables.reproduce("ngjordan", str(tmp_path), log=lambda s: None)
   assert "| dataset | m grid | GNB vs LR | GNB vs SVM | LDA vs LR | LDA vs SVM |" in text
   assert "| iris | 6, 12, 24, 48, 96 |" in text

@@ -31,7 +31,7 @@ def test_load_gives_every_seed_unpadded_and_evaluates_as_results_json(tmp_path):
   run axis, equal to its group's slot; `evaluate` gives results.json's metrics bitwise and
   `predict` its test accuracy."""
   config = shrunk_config("logreg_digits", seeds="0,1,2", seed_group=2)
-  results = run.train_and_evaluate(config, str(tmp_path), log=quiet)
+  results = run.train_runs(config, str(tmp_path), log=quiet)
   trained = genvdisc.load(str(tmp_path))
   assert trained.config.to_dict() == results["config"]
   assert list(trained.runs) == ["0", "1", "2"]
@@ -136,10 +136,10 @@ def test_continued_run_equals_the_longer_run_bitwise(tmp_path):
   ends with the params, per-seed metrics and curves of a run asked for 60 from the start."""
   short = shrunk_config("mlp_digits", num_steps=40, eval_every=20)
   longer = shrunk_config("mlp_digits", num_steps=60, eval_every=20)
-  run.train_and_evaluate(short, str(tmp_path / "continued"), log=quiet)
+  run.train_runs(short, str(tmp_path / "continued"), log=quiet)
   lines = []
-  continued = run.train_and_evaluate(longer, str(tmp_path / "continued"), log=lines.append)
-  straight = run.train_and_evaluate(longer, str(tmp_path / "straight"), log=quiet)
+  continued = run.train_runs(longer, str(tmp_path / "continued"), log=lines.append)
+  straight = run.train_runs(longer, str(tmp_path / "straight"), log=quiet)
   assert "continuing the 40-step run" in lines[0] and "resumed from step 40" in lines[1]
   assert continued["resumed_from_step"] == 40
   assert continued["per_seed"] == straight["per_seed"]

@@ -53,7 +53,7 @@ def test_two_more_runs_per_group_add_their_state_to_the_arguments():
 @pytest.mark.slow
 def test_results_json_stores_xlas_analysis_of_the_compiled_chunk(tmp_path):
   config = shrunk_config("logreg_iris")
-  run.train_and_evaluate(config, str(tmp_path), log=lambda line: None)
+  run.train_runs(config, str(tmp_path), log=lambda line: None)
   stored = json.loads((tmp_path / "results.json").read_text())["memory"]
   experiment = run.make_train(config)
   compiled = experiment.trainer.train_chunk.lower(experiment.init_states()[0],

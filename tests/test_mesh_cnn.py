@@ -30,7 +30,7 @@ EIGHT_DEVICE_SCRIPT = textwrap.dedent("""
     assert jax.device_count() == 8, jax.devices()
     config = mesh_config(2, 4)
     assert run.make_train(config).chunk_steps == 1  # the CPU default for conv nets
-    results = run.train_and_evaluate(config, sys.argv[1], log=lambda s: None)
+    results = run.train_runs(config, sys.argv[1], log=lambda s: None)
     print(json.dumps({"mesh": results["mesh"], "per_seed": results["per_seed"]}))
 """)
 
@@ -74,7 +74,7 @@ def test_cnn_default_chunking_on_a_2x4_mesh(tmp_path, monkeypatch):
   depths, call = [], sharding.Pacer.__call__
   monkeypatch.setattr(sharding.Pacer, "__call__",
                       lambda pace, outputs: (call(pace, outputs), depths.append(pace.pending))[0])
-  one = run.train_and_evaluate(mesh_config(1, 1), str(tmp_path / "one"), log=lambda s: None)
+  one = run.train_runs(mesh_config(1, 1), str(tmp_path / "one"), log=lambda s: None)
   assert len(depths) == STEPS and max(depths) == sharding.MAX_QUEUED_CALLS  # every call paced
   assert one["mesh"]["devices"] == 1
   assert sorted(one["per_seed"]) == sorted(eight["per_seed"]) == ["0", "1"]

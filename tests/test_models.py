@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from genvdisc.errors import ConfigError
-from genvdisc.models import MODELS, get_model
+from genvdisc.models import CLASSIFIERS, get_model, registry
 
 
 @pytest.mark.slow
@@ -49,7 +49,7 @@ def test_linear_model_is_one_affine_map():
 
 
 def test_registry_errors():
-  with pytest.raises(ConfigError, match=r"unknown model 'resnet'.*valid names: " + ", ".join(MODELS)):
+  with pytest.raises(ConfigError, match=r"unknown model 'resnet'.*valid names: " + ", ".join(CLASSIFIERS)):
     get_model("resnet", num_classes=2)
   with pytest.raises(ConfigError, match="model_kwargs do not fit model 'mlp'"):
     get_model("mlp", num_classes=2, widths=(3,))
@@ -68,3 +68,12 @@ def test_cnn1d_im2col_equals_xla_convolution():
             lambda m, p, x: jax.grad(lambda p: jnp.sum(jnp.sin(m.apply(p, x))))(p)):
     want, got = (jax.vmap(functools.partial(f, m))(params, x) for m in (xla, im2col))
     jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, atol=1e-5, rtol=1e-5), want, got)
+
+
+@pytest.mark.parametrize("family, valid", [("generative", "mlp, dcgan"), ("denoiser", "mlp"),
+                                           ("autoregressive", "transformer")])
+def test_every_family_is_one_registry_lookup(family, valid):
+  with pytest.raises(ConfigError, match=rf"^unknown model 'resnet' \(config.model\); valid names: "
+                                        rf"{valid} \({family} networks\)$"):
+    registry.lookup(family, "resnet")
+  assert set(registry.REGISTRY) == {"classifier", "generative", "denoiser", "autoregressive"}

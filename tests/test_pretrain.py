@@ -35,7 +35,7 @@ def pretrained(tmp_path_factory) -> tuple[str, dict]:
   workdir = str(tmp_path_factory.mktemp("pretrain") / "ar")
   config = tiny("ar_digits", eval_every=0, judge="", image_grid=0, seed_group=1, num_steps=2,
                 chunk_steps=1, log_every=1, checkpoint_every=2)
-  run.train_and_evaluate(config, workdir, log=quiet)
+  run.train_runs(config, workdir, log=quiet)
   return workdir, run.restore_seed_params(config, workdir)
 
 
@@ -134,7 +134,7 @@ def test_a_pretrained_run_that_does_not_fit_is_one_config_error_line_before_any_
   }[case]()
   workdir = str(tmp_path / "classifier")
   with pytest.raises(ConfigError, match=message) as error:
-    run.train_and_evaluate(config, workdir, log=quiet)
+    run.train_runs(config, workdir, log=quiet)
   assert "\n" not in str(error.value)
   assert not os.path.exists(workdir)
 

@@ -114,7 +114,7 @@ def test_a_run_prints_compile_lines_and_a_final_line_below_log_every(tmp_path):
   config = shrunk_config("logreg_iris", num_steps=20, chunk_steps=10, log_every=100,
                          checkpoint_every=20)
   lines = []
-  run.train_and_evaluate(config, str(tmp_path), log=lines.append)
+  run.train_runs(config, str(tmp_path), log=lines.append)
   assert lines[0].startswith("[logreg_iris] compiling the training step (first chunk: 10 steps")
   assert re.match(r"\[logreg_iris\] XLA memory estimate of one 10-step chunk, per device: "
                   r"[0-9.]+ MiB \(arguments [0-9.]+, temporaries [0-9.]+\) for seed_group=2; "
@@ -130,7 +130,7 @@ def test_an_exploding_loss_is_flagged_not_stopped(tmp_path):
   """Adam at learning rate 1e9 (the issue's run): the loss explodes within the first chunk."""
   config = shrunk_config("mlp_digits", learning_rate=1e9, log_every=10)
   lines = []
-  results = run.train_and_evaluate(config, str(tmp_path), log=lines.append)
+  results = run.train_runs(config, str(tmp_path), log=lines.append)
   step_lines = [line for line in lines if "| loss " in line]
   assert len(step_lines) == 4
   assert all("| loss increased: seeds 0,1 (> 10x the first logged loss)" in line

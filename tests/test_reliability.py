@@ -83,7 +83,7 @@ def final_params(config, workdir):
 
 def uninterrupted(name, overrides, workdir):
   config = shrunk_config(name, **overrides)
-  results = run.train_and_evaluate(config, str(workdir), log=lambda s: None)
+  results = run.train_runs(config, str(workdir), log=lambda s: None)
   return results, final_params(config, str(workdir))
 
 
@@ -187,14 +187,14 @@ def damage(step_dir: pathlib.Path, how: str):
 @pytest.mark.parametrize("how", ["truncated", "garbled"])
 def test_corrupt_latest_checkpoint_falls_back_with_a_warning(tmp_path, monkeypatch, how):
   config = shrunk_config("svm_digits", num_steps=60, eval_every=20)
-  expected = run.train_and_evaluate(config, str(tmp_path / "ref"), log=lambda s: None)
+  expected = run.train_runs(config, str(tmp_path / "ref"), log=lambda s: None)
   real_save = crash_after(monkeypatch, 40)
   with pytest.raises(Crash):
-    run.train_and_evaluate(config, str(tmp_path / "run"), log=lambda s: None)
+    run.train_runs(config, str(tmp_path / "run"), log=lambda s: None)
   monkeypatch.setattr(Checkpointer, "save", real_save)
   damage(tmp_path / "run" / "checkpoints" / "40", how)
   lines = []
-  results = run.train_and_evaluate(config, str(tmp_path / "run"), log=lines.append)
+  results = run.train_runs(config, str(tmp_path / "run"), log=lines.append)
   assert "warning: unreadable checkpoint step(s) 40" in lines[0] and "falling back to step 20" in lines[0]
   assert (tmp_path / "run" / "corrupt_checkpoints" / "40").is_dir()
   assert results["resumed_from_step"] == 20
@@ -204,19 +204,19 @@ def test_corrupt_latest_checkpoint_falls_back_with_a_warning(tmp_path, monkeypat
 @pytest.mark.slow
 def test_no_readable_checkpoint_is_an_error_unless_fresh_start_allowed(tmp_path, monkeypatch):
   config = shrunk_config("svm_digits", num_steps=60)
-  expected = run.train_and_evaluate(config, str(tmp_path / "ref"), log=lambda s: None)
+  expected = run.train_runs(config, str(tmp_path / "ref"), log=lambda s: None)
   real_save = crash_after(monkeypatch, 40)
   with pytest.raises(Crash):
-    run.train_and_evaluate(config, str(tmp_path / "run"), log=lambda s: None)
+    run.train_runs(config, str(tmp_path / "run"), log=lambda s: None)
   monkeypatch.setattr(Checkpointer, "save", real_save)
   for step in ("20", "40"):
     damage(tmp_path / "run" / "checkpoints" / step, "truncated")
   with pytest.raises(CheckpointError, match=r"no readable checkpoint .*unreadable steps: 40 .*, 20 "
                                             r".*--config.allow_fresh_start=True"):
-    run.train_and_evaluate(config, str(tmp_path / "run"), log=lambda s: None)
+    run.train_runs(config, str(tmp_path / "run"), log=lambda s: None)
   assert (tmp_path / "run" / "checkpoints" / "40").is_dir()  # nothing moved or lost
   config.allow_fresh_start = True
-  results = run.train_and_evaluate(config, str(tmp_path / "run"), log=lambda s: None)
+  results = run.train_runs(config, str(tmp_path / "run"), log=lambda s: None)
   assert results["resumed_from_step"] is None and results["per_seed"] == expected["per_seed"]
 
 

@@ -10,6 +10,7 @@ import pytest
 from experiments import reproduce, tables
 from experiments.tables import trained
 from experiments.tables.spec import suffix
+from genvdisc.report import format as fmt
 from genvdisc.train import preemption
 from tests.conftest import ROOT
 
@@ -51,9 +52,10 @@ def test_row_line_shows_the_rows_own_metrics():
            "wall_time_s": 30.4, "reference": "-", "paper": None}
   assert trained.row_line(entry, None) == (
       "[vae_digits_test] test NLL (nats) 22.60 ± 0.14 | seeds 3 (1 diverged: 2) | 30 s")
-  assert trained.row_line(entry, (trained.TEST_ACC, trained.TEST_NLL)) == (
+  assert trained.row_line(entry, (fmt.TEST_ACCURACY, fmt.TEST_NLL)) == (
       "[vae_digits_test] test NLL (nats) 22.60 ± 0.14 | seeds 3 (1 diverged: 2) | 30 s")
-  assert trained.row_line(entry, (trained.TEST_ACC,)).startswith("[vae_digits_test] no metric |")
+  assert trained.row_line(entry, (fmt.TEST_ACCURACY,)).startswith(
+      "[vae_digits_test] no metric |")
 
 
 SETS = (("num_steps", "100"), ("chunk_steps", "10"), ("log_every", "10"), ("checkpoint_every", "50"))

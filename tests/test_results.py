@@ -6,6 +6,7 @@ import os
 import pytest
 
 from genvdisc import results
+from genvdisc.report import runs as runs_report
 
 
 @pytest.fixture
@@ -73,10 +74,10 @@ def run_results(task, per_seed, **config):
 def test_every_row_shows_its_own_headline_metric(task, metrics, cells):
   per_seed = {str(s): {**m, "diverged_at_step": None, "loss_increased": False}
               for s, m in enumerate(metrics)}
-  row = results.markdown_row(run_results(task, per_seed))
+  row = runs_report.markdown_row(run_results(task, per_seed))
   assert row == f"| {task}_run | mlp | digits | 2 | {cells} | 12 |"
   assert "n/a" not in row
-  assert len(row.split("|")) == len(results.table_header().splitlines()[0].split("|"))
+  assert len(row.split("|")) == len(runs_report.table_header().splitlines()[0].split("|"))
 
 
 def test_rows_name_diverged_and_loss_increased_seeds():
@@ -87,6 +88,6 @@ def test_rows_name_diverged_and_loss_increased_seeds():
   # the flag is not a metric: diverged seeds are left out, loss-increased ones still count
   assert sorted(run["summary"]) == ["test_accuracy"]
   assert run["summary"]["test_accuracy"]["n"] == 2
-  assert results.markdown_row(run) == ("| classification_run | mlp | digits | "
-                                       "3 (1 diverged: 1; 2 loss increased: 0,2) | test acc % | "
-                                       "80.0 ± 14.1 | 12 |")
+  assert runs_report.markdown_row(run) == ("| classification_run | mlp | digits | "
+                                           "3 (1 diverged: 1; 2 loss increased: 0,2) | "
+                                           "test acc % | 80.0 ± 14.1 | 12 |")

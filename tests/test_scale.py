@@ -74,7 +74,7 @@ def stream_equals_device_on_mesh(workdir: str, seed: int, data: int) -> bool:
     for mode in ("device", "stream"):
       config = stream_config(input=mode)
       config.mesh.seed, config.mesh.data = seed, data
-      per_seed[mode] = run.train_and_evaluate(config, f"{workdir}/{mode}_{seed}x{data}",
+      per_seed[mode] = run.train_runs(config, f"{workdir}/{mode}_{seed}x{data}",
                                               log=lambda s: None)["per_seed"]
   return per_seed["device"] == per_seed["stream"]
 
@@ -214,13 +214,13 @@ def test_distributed_flags_without_a_coordinator_are_an_error(monkeypatch):
 @pytest.mark.slow
 def test_streamed_input_equals_on_device_input_and_resumes(tmp_path):
   with tfds.testing.mock_data(num_examples=64):
-    device = run.train_and_evaluate(stream_config(), str(tmp_path / "device"), log=lambda s: None)
-    stream = run.train_and_evaluate(stream_config(input="stream"), str(tmp_path / "stream"),
+    device = run.train_runs(stream_config(), str(tmp_path / "device"), log=lambda s: None)
+    stream = run.train_runs(stream_config(input="stream"), str(tmp_path / "stream"),
                                     log=lambda s: None)
     assert stream["per_seed"] == device["per_seed"]  # the same draws, read on the host: bitwise
     shutil.rmtree(tmp_path / "stream" / "checkpoints" / "20")
     (tmp_path / "stream" / "results.json").unlink()
-    resumed = run.train_and_evaluate(stream_config(input="stream"), str(tmp_path / "stream"),
+    resumed = run.train_runs(stream_config(input="stream"), str(tmp_path / "stream"),
                                      log=lambda s: None)
   assert resumed["resumed_from_step"] == 10 and resumed["per_seed"] == device["per_seed"]
 

@@ -78,12 +78,12 @@ M2_SHRUNK = dict(num_steps=20, chunk_steps=10, log_every=10, checkpoint_every=20
 SHRUNK = {
     "m1_vae_digits": dict(num_steps=50, chunk_steps=50, log_every=50, checkpoint_every=50,
                           iw_samples=2, iw_chunk=2, latent_dim=4),
-    "m1": dict(num_seeds=2, num_labels="20,all", steps=20),
     "m2_digits": M2_SHRUNK,
     "m1m2_digits": M2_SHRUNK,
-    "augment": dict(num_labels=20, generated_per_class=2, num_seeds=2),
     "augment_lenet_digits": dict(num_steps=10, log_every=10, checkpoint_every=10, batch_size=8),
 }
+M1_SHRUNK = dict(num_seeds=2, num_labels="20,all", steps=20)
+AUGMENT_SHRUNK = dict(num_labels=20, generated_per_class=2, num_seeds=2)
 
 
 def shrunk(name):
@@ -94,12 +94,23 @@ def shrunk(name):
   return config
 
 
+def shrunk_settings(settings, overrides: dict):
+  """A table's `settings` function with `overrides` applied to what it returns."""
+  def shrunk():
+    config = settings()
+    config.update(overrides)
+    return config
+  return shrunk
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory):
   """One output folder for the three tables (they share M1's VAE and the M2 runs)."""
   with pytest.MonkeyPatch.context() as patch:
     patch.setattr(semisupervised, "get_config", shrunk)
     patch.setattr(augment, "get_config", shrunk)
+    patch.setattr(semisupervised, "settings", shrunk_settings(semisupervised.settings, M1_SHRUNK))
+    patch.setattr(augment, "settings", shrunk_settings(augment.settings, AUGMENT_SHRUNK))
     patch.setattr(semisupervised, "M2_NUM_LABELS", (20,))
     patch.setattr(augment, "VARIANTS", {"generated": (0, True)})
     yield str(tmp_path_factory.mktemp("semisupervised"))

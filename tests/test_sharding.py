@@ -31,7 +31,7 @@ FOUR_DEVICE_SCRIPT = textwrap.dedent("""
     for seeds in (%r, "5"):
       config = shrunk_config(name, seeds=seeds, seed_group=2, chunk_steps=chunk)
       config.model_kwargs.update(model_kwargs(name))
-      results = run.train_and_evaluate(config, f"{workdir}/{seeds}", log=lambda s: None)
+      results = run.train_runs(config, f"{workdir}/{seeds}", log=lambda s: None)
       state = run.restore_states(config, f"{workdir}/{seeds}")[0]
       leaves = jax.tree.leaves(state.params)
       out[seeds] = {"per_seed": results["per_seed"], "mesh": results["mesh"],
@@ -67,7 +67,7 @@ def test_four_device_seed_sharding(tmp_path, name, chunk):
   # The same config on 1 device (4 groups of 2 seeds) agrees to float rounding.
   config = shrunk_config(name, seeds=SEEDS, seed_group=2, chunk_steps=chunk)
   config.model_kwargs.update(model_kwargs(name))
-  one = run.train_and_evaluate(config, str(tmp_path / "one"), log=lambda s: None)
+  one = run.train_runs(config, str(tmp_path / "one"), log=lambda s: None)
   assert one["mesh"]["devices"] == 1
   for seed, metrics in one["per_seed"].items():
     assert metrics.pop("diverged_at_step") is None

@@ -34,12 +34,12 @@ def test_sweep_point_equals_its_lone_run_bitwise(tmp_path, name, field, values, 
   extra = ({"iw_samples": 10, "iw_chunk": 10, "eval_splits": "test", "num_steps": 20}
            if name == "vae_digits" else {})
   swept = shrunk_config(name, sweep=f"{field}={values}", **extra)
-  results = run.train_and_evaluate(swept, str(tmp_path / "sweep"), log=lambda s: None)
+  results = run.train_runs(swept, str(tmp_path / "sweep"), log=lambda s: None)
   key = f"{field}={lone:g},seed=1"
   assert results["runs"][key]["rerun"] == (f"--config.{field}={lone!r} --config.seeds=1 "
                                            "--config.sweep='' --config.validation_fraction=0.1")
   alone = shrunk_config(name, seeds="1", validation_fraction=0.1, **{field: lone}, **extra)
-  lone_results = run.train_and_evaluate(alone, str(tmp_path / "alone"), log=lambda s: None)
+  lone_results = run.train_runs(alone, str(tmp_path / "alone"), log=lambda s: None)
   assert results["per_seed"][key] == lone_results["per_seed"]["1"]
   classifier = name == "logreg_iris"
   assert "val_" + ("accuracy" if classifier else "nll") in lone_results["per_seed"]["1"]
@@ -56,7 +56,7 @@ def test_sweep_point_equals_its_lone_run_bitwise(tmp_path, name, field, values, 
 def test_selected_point_is_the_validation_argmax_and_rows_are_distinct(tmp_path):
   config = shrunk_config("logreg_iris", sweep="learning_rate=1e-3,1e-2,1e-1", seeds="0,1,2",
                          seed_group=3, num_steps=60, log_every=30, checkpoint_every=60)
-  results = run.train_and_evaluate(config, str(tmp_path), log=lambda s: None)
+  results = run.train_runs(config, str(tmp_path), log=lambda s: None)
   means = {}
   for name, metrics in results["per_seed"].items():
     means.setdefault(name.rsplit(",seed=", 1)[0], []).append(metrics["val_accuracy"])
@@ -106,7 +106,7 @@ def test_structural_groups_run_in_turn_and_their_runs_equal_lone_runs(tmp_path):
       "--config.learning_rate=0.03 --config.sweep='' --config.validation_fraction=0.1")
   alone = shrunk_config("logreg_iris", batch_size=32, learning_rate=0.03, seeds="0",
                         validation_fraction=0.1)
-  lone = run.train_and_evaluate(alone, str(tmp_path / "alone"), log=lambda s: None)
+  lone = run.train_runs(alone, str(tmp_path / "alone"), log=lambda s: None)
   assert results["per_seed"]["batch_size=32,learning_rate=0.03,seed=0"] == lone["per_seed"]["0"]
   assert len((tmp_path / "results.md").read_text().splitlines()) == 2 + 4
 
@@ -150,7 +150,7 @@ def test_a_group_too_big_for_the_device_names_seed_group(tmp_path, monkeypatch):
   config = shrunk_config("logreg_iris", seeds="0,1,2,3", seed_group=4)
   with pytest.raises(ConfigError, match=r"config.seed_group=4 needs ~\d+ MiB per device .* use "
                                         r"--config.seed_group=0"):
-    run.train_and_evaluate(config, str(tmp_path), log=lambda s: None)
+    run.train_runs(config, str(tmp_path), log=lambda s: None)
 
 
 @pytest.mark.slow
@@ -171,7 +171,7 @@ def test_sigkill_mid_sweep_then_resume_is_bitwise(tmp_path):
   assert code == 0, err[-2000:]
   resumed = json.loads((workdir / "results.json").read_text())
   assert resumed["resumed_from_step"] == 1000
-  reference = run.train_and_evaluate(shrunk_config("logreg_iris", **overrides),
+  reference = run.train_runs(shrunk_config("logreg_iris", **overrides),
                                      str(tmp_path / "reference"), log=lambda s: None)
   assert resumed["per_seed"] == reference["per_seed"]
   assert resumed["curves"] == reference["curves"]

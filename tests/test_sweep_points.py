@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from genvdisc import hyperparams, results
-from genvdisc.evaluate import curves
+from genvdisc.report import curves
 from genvdisc.train import experiment, metric_writer
 from tests.conftest import ROOT, run_module
 

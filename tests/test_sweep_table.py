@@ -1,4 +1,4 @@
-"""Sweep tables: genvdisc.evaluate.sweeps (a workdir's sweep.md, .csv, .png) and table sweep_lr."""
+"""Sweep tables: genvdisc.report.sweeps (a workdir's sweep.md, .csv, .png) and table sweep_lr."""
 
 import csv
 import json
@@ -8,7 +8,8 @@ import pytest
 from experiments import tables
 from experiments.tables import sweep_lr
 from genvdisc import results
-from genvdisc.evaluate import sweeps
+from genvdisc.report import sweeps
+from genvdisc.report.format import CLASSIFIER_FID, TEST_NLL, Metric, Stat
 
 
 class _Run:
@@ -72,13 +73,12 @@ def test_axis_is_logarithmic_for_learning_rates_and_wide_positive_ranges():
 
 def test_each_task_is_selected_and_reported_by_its_own_metrics():
   vae = {"config": {"task": "vae"}, "selected": None}
-  assert sweeps.metrics(vae) == (("val_nll", "val NLL (nats)", 1.0, 2),
-                                 ("test_nll", "test NLL (nats)", 1.0, 2))
+  assert sweeps.metrics(vae) == (Metric("val_nll", Stat("val NLL (nats)", 1.0, 2, True)), TEST_NLL)
   chosen = {"config": {"task": "classification", "select": "val_loss"},
             "selected": {"metric": "val_loss"}}
-  assert sweeps.metrics(chosen)[0] == ("val_loss", "val_loss", 1.0, 4)
+  assert sweeps.metrics(chosen)[0] == Metric("val_loss", Stat("val_loss", 1.0, 4, True))
   gan = {"config": {"task": "gan"}, "selected": None}   # classifier-FID has no validation twin
-  assert sweeps.metrics(gan) == (("", "", 1.0, 4), ("classifier_fid", "classifier-FID", 1.0, 1))
+  assert sweeps.metrics(gan) == (Metric("", Stat("", 1.0, 4)), CLASSIFIER_FID)
 
 
 def test_the_registered_table_sweeps_four_rates_around_each_configs_own():

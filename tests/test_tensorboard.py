@@ -66,7 +66,7 @@ class Crash(Exception):
 @pytest.mark.slow
 def test_a_resumed_run_writes_the_uninterrupted_runs_event_series(tmp_path, monkeypatch):
   config = shrunk_config("logreg_iris", log_every=10, eval_every=10)
-  uninterrupted = run.train_and_evaluate(config, str(tmp_path / "a"), log=lambda s: None)
+  uninterrupted = run.train_runs(config, str(tmp_path / "a"), log=lambda s: None)
 
   real_save = Checkpointer.save
 
@@ -77,11 +77,11 @@ def test_a_resumed_run_writes_the_uninterrupted_runs_event_series(tmp_path, monk
 
   monkeypatch.setattr(Checkpointer, "save", crash_before_saving_40)
   with pytest.raises(Crash):
-    run.train_and_evaluate(config, str(tmp_path / "b"), log=lambda s: None)
+    run.train_runs(config, str(tmp_path / "b"), log=lambda s: None)
   written = metric_writer.read_scalars(str(tmp_path / "b" / "tensorboard"))
   assert [s for s, _ in written["seed_0"]["minibatch_loss"]] == [1, 10, 20, 30, 40]
   monkeypatch.setattr(Checkpointer, "save", real_save)
-  resumed = run.train_and_evaluate(config, str(tmp_path / "b"), log=lambda s: None)
+  resumed = run.train_runs(config, str(tmp_path / "b"), log=lambda s: None)
   assert resumed["resumed_from_step"] == 20 and resumed["curves"] == uninterrupted["curves"]
 
   expected = metric_writer.read_scalars(str(tmp_path / "a" / "tensorboard"))

@@ -35,7 +35,7 @@ def test_trains_and_writes_results(tmp_path):
   config = shrunk_config("logreg_iris", num_steps=200, chunk_steps=50, log_every=100,
                          checkpoint_every=100, seeds="0,1,2", seed_group=2)
   lines = []
-  results = run.train_and_evaluate(config, str(tmp_path), log=lines.append)
+  results = run.train_runs(config, str(tmp_path), log=lines.append)
   assert sorted(results["per_seed"]) == ["0", "1", "2"]
   assert results["summary"]["test_accuracy"]["mean"] > 0.8
   assert results["summary"]["test_accuracy"]["n"] == 3
@@ -46,7 +46,7 @@ def test_trains_and_writes_results(tmp_path):
   assert any("step 200/200 (100%)" in line and "steps/s" in line and "ETA" in line for line in lines)
   assert sorted(os.listdir(tmp_path / "checkpoints")) == ["100", "200"]
   # A finished workdir is read back, not retrained.
-  again = run.train_and_evaluate(config, str(tmp_path), log=lines.append)
+  again = run.train_runs(config, str(tmp_path), log=lines.append)
   assert again == json.loads((tmp_path / "results.json").read_text())
   assert "not retraining" in lines[-1]
 
@@ -58,8 +58,8 @@ def test_vmapped_seed_equals_seed_trained_alone(tmp_path, name):
   chunk = 1 if name == "cnn_mnist1d" else 10
   together = shrunk_config(name, seeds="0,1,2", seed_group=3, chunk_steps=chunk)
   alone = shrunk_config(name, seeds="1", seed_group=3, chunk_steps=chunk)
-  r_together = run.train_and_evaluate(together, str(tmp_path / "together"), log=lambda s: None)
-  r_alone = run.train_and_evaluate(alone, str(tmp_path / "alone"), log=lambda s: None)
+  r_together = run.train_runs(together, str(tmp_path / "together"), log=lambda s: None)
+  r_alone = run.train_runs(alone, str(tmp_path / "alone"), log=lambda s: None)
   assert r_alone["per_seed"]["1"] == r_together["per_seed"]["1"]
   assert r_together["per_seed"]["0"] != r_together["per_seed"]["1"]
   assert_trees_equal(params_of(alone, str(tmp_path / "alone"))[1],
@@ -73,7 +73,7 @@ class Crash(Exception):
 @pytest.mark.slow
 def test_resumed_run_equals_uninterrupted(tmp_path, monkeypatch):
   config = shrunk_config("svm_digits", num_steps=60, seeds="0,1,2", seed_group=2, eval_every=10)
-  uninterrupted = run.train_and_evaluate(config, str(tmp_path / "a"), log=lambda s: None)
+  uninterrupted = run.train_runs(config, str(tmp_path / "a"), log=lambda s: None)
 
   real_save = Checkpointer.save
 
@@ -84,11 +84,11 @@ def test_resumed_run_equals_uninterrupted(tmp_path, monkeypatch):
 
   monkeypatch.setattr(Checkpointer, "save", save_then_crash)
   with pytest.raises(Crash, match="step 20"):
-    run.train_and_evaluate(config, str(tmp_path / "b"), log=lambda s: None)
+    run.train_runs(config, str(tmp_path / "b"), log=lambda s: None)
   assert not (tmp_path / "b" / "results.json").exists()
   monkeypatch.setattr(Checkpointer, "save", real_save)
   lines = []
-  resumed = run.train_and_evaluate(config, str(tmp_path / "b"), log=lines.append)
+  resumed = run.train_runs(config, str(tmp_path / "b"), log=lines.append)
   assert "resumed from step 20" in lines[0]
   assert resumed["resumed_from_step"] == 20
   assert resumed["per_seed"] == uninterrupted["per_seed"]
@@ -109,7 +109,8 @@ def test_diverging_seed_is_frozen_and_others_carry_on():
     w = params["w"] * 2.0
     return {"w": w}, opt_state, {"loss": jnp.log(limit - w)}
 
-  task = Task(init=init, update=update, eval_metrics=lambda p, b, k: {"w": b["y"] * 0.0 + p["w"]})
+  task = Task(init=init, update=update, eval_metrics=lambda p, b, k: {"w": b["y"] * 0.0 + p["w"]},
+              headline="test_w")
   trainer = engine.make_trainer(task, (1,), batch_size=1, mesh=sharding.make_mesh())
   data = {"x_train": jnp.zeros((4, 1)), "y_train": jnp.zeros((4,), jnp.int32),
           "x_test": jnp.zeros((4, 1)), "y_test": jnp.zeros((4,), jnp.int32)}
@@ -126,12 +127,12 @@ def test_diverging_seed_is_frozen_and_others_carry_on():
 @pytest.mark.slow
 def test_divergence_is_recorded_or_fatal(tmp_path):
   config = shrunk_config("mlp_digits", optimizer="sgd", learning_rate=1e30)
-  results = run.train_and_evaluate(config, str(tmp_path / "freeze"), log=lambda s: None)
+  results = run.train_runs(config, str(tmp_path / "freeze"), log=lambda s: None)
   assert all(m["diverged_at_step"] is not None for m in results["per_seed"].values())
   assert results["summary"] == {}
   config.halt_on_divergence = True
   with pytest.raises(DivergenceError, match=r"seed 0 diverged \(NaN/Inf\) at step \d+"):
-    run.train_and_evaluate(config, str(tmp_path / "halt"), log=lambda s: None)
+    run.train_runs(config, str(tmp_path / "halt"), log=lambda s: None)
   assert not (tmp_path / "halt" / "results.json").exists()
 
 

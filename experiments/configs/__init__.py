@@ -1,5 +1,7 @@
-"""Experiment configs: `get_config()` per model x dataset; the fields are documented in default.py
-(and generative.py for the generative tasks)."""
+"""Run configs: `get_config()` per model x dataset, each runnable by `python -m experiments.main
+--config=experiments/configs/<name>.py`; every field is the schema's (`genvdisc.config_schema`
+documents its meaning and one default). A table's own settings are its module's `settings()`
+(experiments/tables; m1's in semisupervised.py)."""
 
 import importlib
 

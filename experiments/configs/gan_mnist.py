@@ -18,7 +18,7 @@ def get_config():
   config = generative.get_config()
   config.name = "gan_mnist"
   config.task = "gan"
-  config.dataset = "tfds:mnist"
+  config.dataset = "tfds:mnist"  # the full MNIST of its anchor, not mnist_5k: docs/datasets.md
   config.model = "dcgan"
   config.model_kwargs = {"features": (64, 128)}
   config.latent_dim = 100

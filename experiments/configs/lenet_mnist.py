@@ -14,7 +14,7 @@ from experiments.configs import lenet_digits
 def get_config():
   config = lenet_digits.get_config()
   config.name = "lenet_mnist"
-  config.dataset = "tfds:mnist"
+  config.dataset = "tfds:mnist"  # the full MNIST of its anchor, not mnist_5k: docs/datasets.md
   config.batch_size = 128
   config.num_steps = 10000
   config.log_every = 1000

@@ -21,7 +21,7 @@ def get_config():
   config = generative.get_config()
   config.name = "vae_mnist"
   config.task = "vae"
-  config.dataset = "tfds:mnist"
+  config.dataset = "tfds:mnist"  # the full MNIST of its anchor, not mnist_5k: docs/datasets.md
   config.model = "mlp"
   config.model_kwargs.hidden_sizes = (200, 200)
   config.model_kwargs.activation = "tanh"

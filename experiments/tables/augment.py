@@ -1,11 +1,20 @@
-"""The augment table: generative data augmentation for LeNet on digits (configs/augment.py).
+"""The augment table: generative data augmentation for LeNet on digits with 100 labels
+(its settings: `settings()`).
 
-Seed s: LeNet (the config's classifier, seed s) on the labelled images of subset s alone
-('none'), with random ±1-pixel shifts ('shift'), and with `generated_per_class` samples per
-class of seed s's M2 ('generated'; `semisupervised.m2_run` with the same labels). Each run
-trains in OUT/<classifier name>-<variant>-seed<s>. Record {'config', 'seeds', 'test_accuracy':
-{variant: {seed: accuracy}}, 'wall_time_s_per_variant'}. Asked for some variants (`only`), the
-table trains just theirs (M2 only for 'generated').
+  python -m experiments.reproduce --table=augment --out=results
+  python -m experiments.reproduce --table=augment --out=results --seeds=3   # seed 3 alone, equal
+
+Seed s: the 100 labelled images of subset s (`genvdisc.data.subsets.labelled_indices`), LeNet
+(augment_lenet_digits) trained on (a) them alone, (b) them with random ±1-pixel shifts,
+(c) them plus `generated_per_class` samples per class of seed s's M2 (m2_digits with 100
+labels, trained on the same labelled subset and every training image unlabelled:
+E[x|y,z] of its decoder, z ~ N(0, I)).
+
+Variants (a) 'none', (b) 'shift' and (c) 'generated' (M2 from `semisupervised.m2_run` with the
+same labels); the settings' classifier, seed s, trains in OUT/<classifier name>-<variant>-seed<s>.
+Record {'config', 'seeds', 'test_accuracy': {variant: {seed: accuracy}},
+'wall_time_s_per_variant'}. Asked for some variants (`only`), the table trains just theirs (M2
+only for 'generated').
 """
 
 from __future__ import annotations
@@ -15,20 +24,34 @@ import os
 import time
 
 import jax
+import ml_collections
 import numpy as np
 
 from experiments.configs import get_config
 from experiments.tables.semisupervised import m2_run, seed_list
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, wanted
-from experiments.tables.writers import point_key, point_panel, pyplot
+from experiments.tables.spec import Cell, GridRow, Section, Table, TableData, wanted
+from experiments.tables.writers import point_key, point_panel
 from genvdisc import data, rng
 from genvdisc.data import subsets
+from genvdisc.report.format import Stat
+from genvdisc.report.plots import grid, pyplot
 from genvdisc.tasks.registry import from_config
-from genvdisc.train.run import restore_seed_params, train_and_evaluate
+from genvdisc.train.run import restore_seed_params
+from genvdisc.train.sweep import train_and_evaluate
 
 ACCURACY = Stat("test acc %", 100.0)
 VARIANTS = {"none": (0, False), "shift": (1, False), "generated": (0, True)}
 # variant -> (random shift in pixels, add M2 samples)
+
+
+def settings() -> ml_collections.ConfigDict:
+  """The table's settings (module docstring)."""
+  config = ml_collections.ConfigDict()
+  config.classifier = "augment_lenet_digits"  # experiments/configs module of the CNN
+  config.num_labels = 100            # labelled images of seed s's subset (num_labels / 10 per class)
+  config.generated_per_class = 50    # M2 samples per class added in (c)
+  config.num_seeds = 5               # seeds 0..num_seeds-1 (--seeds overrides)
+  return config
 
 
 def m2_samples(out: str, num_labels: int, per_class: int, seeds: tuple[int, ...],
@@ -46,7 +69,7 @@ def m2_samples(out: str, num_labels: int, per_class: int, seeds: tuple[int, ...]
 
 def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=(), only=None) -> TableData:
   """LeNet test accuracy per variant (module docstring)."""
-  config = get_config("augment")
+  config = settings()
   run_seeds = seed_list(seeds, config.num_seeds)
   start = time.time()
   dataset = data.load("digits")
@@ -95,14 +118,14 @@ def accuracy_panel(ax, record: dict) -> None:
 def plot(record: dict, images: np.ndarray):
   """`accuracy_panel` beside a grid of the first seed's M2 samples."""
   config = record["config"]
-  fig, (ax, grid) = pyplot().subplots(1, 2, figsize=(10, 4.5))
+  fig, (ax, samples) = pyplot().subplots(1, 2, figsize=(10, 4.5))
   accuracy_panel(ax, record)
   per_class = config["generated_per_class"]
-  num_classes = images.shape[0] // per_class
-  picked = images.reshape(num_classes, per_class, 8, 8)[:, :10]
-  grid.imshow(picked.transpose(0, 2, 1, 3).reshape(num_classes * 8, -1), cmap="gray")
-  grid.set_title(f"M2 samples, seed {record['seeds'][0]} (one class per row)")
-  grid.axis("off")
+  picked = images.reshape(-1, per_class, 8, 8, 1)[:, :10]
+  samples.imshow(grid(picked.reshape(-1, 8, 8, 1), columns=picked.shape[1])[..., 0], cmap="gray",
+                 vmin=0.0, vmax=1.0)
+  samples.set_title(f"M2 samples, seed {record['seeds'][0]} (one class per row)")
+  samples.axis("off")
   return fig
 
 

@@ -1,5 +1,27 @@
 """The features table (Zheng et al. 2023): GNB and LDA against logistic regression on frozen
-features, learning curves over the training-set size m (experiments/configs/features.py).
+features, learning curves over the training-set size m (its settings: `settings()`).
+
+  python -m experiments.reproduce --table=features --out=results
+  python -m experiments.reproduce --table=features --out=results --seeds=3   # split 3 alone, equal
+
+Learning curves on four feature sets of digits: raw pixels, M1 VAE posterior means, AR
+Transformer hidden states (iGPT-style) and the last hidden layer of an MLP trained on a disjoint
+part of the training split. The classifiers and their hyperparameters are ngjordan's
+(`ngjordan.settings()`: C = 1e4, full-batch Adam); every feature is standardised inside each fit
+with its subset's own statistics.
+
+Splits 0-99; the crossovers (every curve is in results/features.md, discussed in
+docs/results.md):
+Measured in results/features.md, row digits pixels, column "GNB vs LR": none: discriminative wins at every m.
+Measured in results/features.md, row digits pixels, column "LDA vs LR": none: generative wins at the largest m.
+Measured in results/features.md, row digits vae, column "GNB vs LR": none: discriminative wins at every m.
+Measured in results/features.md, row digits vae, column "LDA vs LR": 640.
+Measured in results/features.md, row digits ar, column "GNB vs LR": none: discriminative wins at every m.
+Measured in results/features.md, row digits ar, column "LDA vs LR": none: generative wins at the largest m.
+Measured in results/features.md, row digits supervised, column "GNB vs LR": none: discriminative wins at every m.
+Measured in results/features.md, row digits supervised, column "LDA vs LR": none: generative wins at the largest m.
+Measured in results/features.md, row digits supervised, column "its own test accuracy %": 95.3.
+MNIST-1D is not run: there is no VAE config for it.
 
 Rows. `data.load(dataset, split_seed)` gives a training and a test split. The supervised
 extractor trains on seed 0's class-balanced subset of `supervised_per_class` rows per class
@@ -11,7 +33,7 @@ split. Hence:
   - no extractor ever sees a test row: the unsupervised ones (VAE, AR) train without labels on
     the whole training split (supervised rows and pool alike), the supervised one on its rows;
   - no curve subset holds a row whose label trained the supervised extractor;
-  - a curve fit sees only its subset's rows (`learning_curves.training_rows`: not even a NaN
+  - a curve fit sees only its subset's rows (`closed_form.training_rows`: not even a NaN
     test row reaches it), scaled with that subset's own mean and std.
 We prefer this to the linear-probe protocol of iGPT and Zheng et al., where the unsupervised model
 may also see the test images (without labels): here every extractor sees training rows only, so
@@ -23,7 +45,7 @@ Features (flattened float32, one vector per row):
   ar: the AR Transformer's final-LayerNorm hidden states averaged over positions (iGPT-style,
     its task.encode), trained with its judge off (features need no classifier-FID);
   supervised: the input of the final Dense layer of the classifier config, trained on its rows
-    (`evaluate.judge.train_judge` with labels_per_class).
+    (`experiments.judges.train_judge` with labels_per_class).
 Every feature set, pixels included, reaches the curves as a tabular dataset
 (`subsets.with_features`), so each fit standardises it with its own subset's mean and std
 (ngjordan fits digits' pixels unscaled).
@@ -46,8 +68,10 @@ import os
 import time
 
 import jax
+import ml_collections
 import numpy as np
 
+from experiments import judges
 from experiments.configs import get_config
 from experiments.tables import ngjordan
 from experiments.tables.semisupervised import encoder_features
@@ -55,12 +79,32 @@ from experiments.tables.spec import GridRow, Section, Table, TableData, wanted
 from genvdisc import data
 from genvdisc.analysis import learning_curves
 from genvdisc.data import subsets
-from genvdisc.evaluate import judge as judge_lib
 from genvdisc.tasks.shared import require
 
 FEATURES = ("pixels", "vae", "ar", "supervised")
 UNSUPERVISED = ("vae", "ar")
 ENCODING_TASKS = ("vae", "iwae", "vaegan", "autoregressive")   # tasks with an unsupervised encode
+
+
+def settings() -> ml_collections.ConfigDict:
+  """The table's settings (module docstring)."""
+  config = ngjordan.settings()       # splits, classifier fields and their meaning: ngjordan.py
+  config.datasets = "digits"         # genvdisc.data names with an `extractors` entry
+  config.split_seed = 0              # data.load's train/test split: every extractor's config must
+                                     # use it too (its training rows are this training split's)
+  config.classifiers = "gnb,lda,logreg"   # the generative pair against LR (learning_curves keys)
+  config.sizes = ml_collections.ConfigDict({   # grids of m: classes x min_per_class <= m < pool
+      "digits": "20,40,80,160,320,640,940",    # pool: 1347 training rows - 400 supervised = 947
+  })
+  config.features = "pixels,vae,ar,supervised"  # feature sets in table order (pixels: no extractor)
+  config.extractors = ml_collections.ConfigDict({  # per dataset: feature -> experiments/configs name
+      "digits": {"vae": "m1_vae_digits", "ar": "ar_digits",
+                 "supervised": "mlp_digits"},
+  })
+  config.supervised_per_class = 40   # the supervised extractor trains on seed 0's class-balanced
+                                     # subset of this many training rows per class; the curves
+                                     # draw from the rest of the training split
+  return config
 
 
 def feature_list(text: str) -> list[str]:
@@ -111,7 +155,7 @@ def extractor_config(config, dataset: str, feature: str):
   if feature == "supervised":
     extractor.labels_per_class = config.supervised_per_class
     extractor.name = f"{name}_{config.supervised_per_class}perclass"
-    return judge_lib.judge_config(extractor)
+    return judges.judge_config(extractor)
   wanted = {"seeds": "0", "seed_group": 1, "judge": ""}
   if any(extractor.get(k) != v for k, v in wanted.items()):
     extractor.update(wanted)
@@ -130,7 +174,7 @@ def extract(out: str, config, dataset: data.Dataset, feature: str,
   if feature in UNSUPERVISED:
     train, test = encoder_features(out, extractor, log)
     return flat(train), flat(test), {**info, "trained on": "training split, no labels"}
-  judge = judge_lib.train_judge(extractor, info["workdir"], log=log)
+  judge = judges.train_judge(extractor, info["workdir"], log=log)
   hidden = jax.jit(lambda x: judge.apply(x)[1])
   return (flat(hidden(dataset.x_train)), flat(hidden(dataset.x_test)),
           {**info, "trained on": f"{config.supervised_per_class} labelled rows per class",
@@ -139,7 +183,7 @@ def extract(out: str, config, dataset: data.Dataset, feature: str,
 
 def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=(), only=None) -> TableData:
   """Every (dataset, feature)'s curves (module docstring); checks everything before training."""
-  config = get_config("features")
+  config = settings()
   split_seeds = tuple(range(config.num_splits)) if seeds is None else seeds
   start = time.time()
   fits = learning_curves.classifiers(config)

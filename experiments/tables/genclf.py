@@ -35,11 +35,12 @@ import ml_collections
 import numpy as np
 
 from experiments.tables import ngjordan, trained
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, wanted
-from experiments.tables.writers import curves_panel, pyplot
+from experiments.tables.spec import Cell, GridRow, Section, Table, TableData, wanted
+from experiments.tables.writers import curves_panel
 from genvdisc import data, rng
-from genvdisc.data import subsets
-from genvdisc.models import gaussian
+from genvdisc.analysis import closed_form
+from genvdisc.report.format import Stat
+from genvdisc.report.plots import pyplot
 from genvdisc.tasks import registry, robustness
 from genvdisc.train.run import restore_seed_params
 
@@ -144,13 +145,9 @@ def row_results(row: trained.Row | str, dataset: str, generative: bool, workdirs
   'seconds_per_1000' (of the m = 0 run; None without it)} of one row."""
   per_size, wall = {}, 0.0
   for m in sizes:
-    start = time.time()
-    if isinstance(row, str):
-      per_size[str(m)] = closed_form(row, dataset, m, seeds)
-      wall += time.time() - start
-    else:
-      results = trained.train_row(sized_row(row, m, generative), workdirs, requested, log, ())
-      per_size[str(m)], wall = results["per_seed"], wall + results["wall_time_s"]
+    results = (closed_form_results(row, dataset, m, seeds) if isinstance(row, str) else
+               trained.train_row(sized_row(row, m, generative), workdirs, requested, log, ()))
+    per_size[str(m)], wall = results["per_seed"], wall + results["wall_time_s"]
     log(f"[genclf {row_name(row, dataset)} {size_label(m)}] test acc "
         f"{ACCURACY.text(_values(per_size[str(m)], 'test_accuracy'))}")
   cost = None if isinstance(row, str) or 0 not in sizes else seconds_per_1000(
@@ -184,29 +181,13 @@ def seconds_per_1000(row: trained.Row, out: str, seeds: tuple[int, ...] | None) 
   return float(np.median(times))
 
 
-def closed_form(model: str, dataset: str, m: int, seeds) -> dict:
-  """GNB / LDA / QDA fitted on seed s's labelled subset (all of the split for m = 0), its test
-  accuracy clean and corrupted (the corruption key PRNGKey(s))."""
-  d = data.load(dataset)
-  fit = gaussian.GAUSSIAN_CLASSIFIERS[model]
-  hyper = _QDA if model == "qda" else {}
-  x_train = jnp.asarray(d.x_train.reshape(d.num_train, -1), jnp.float32)
-  x_test, y_test = jnp.asarray(d.x_test), jnp.asarray(d.y_test)
-  stats = robustness.InputStats.of(d)
-  per_seed = {}
-  for seed in seeds:
-    weights = np.ones(d.num_train, np.float32)
-    if m:
-      weights = np.zeros(d.num_train, np.float32)
-      weights[subsets.labelled_indices(d.y_train, m * d.num_classes, seed)] = 1.0
-    params = fit.fit(x_train, jnp.asarray(d.y_train), d.num_classes, jnp.asarray(weights), **hyper)
-    predict = lambda x, key: fit.log_joint(params, x.reshape(x.shape[0], -1))
-    clean = float(jnp.mean(jnp.argmax(predict(x_test, None), -1) == y_test))
-    corrupted = robustness.corrupted_accuracies(predict, x_test, y_test, rng.split_key(seed),
-                                                stats)
-    per_seed[str(seed)] = {"test_accuracy": clean, "diverged_at_step": None,
-                           **{f"test_{k}": float(jnp.mean(v)) for k, v in corrupted.items()}}
-  return per_seed
+def closed_form_results(model: str, dataset: str, m: int, seeds) -> dict:
+  """GNB / LDA / QDA fitted on seed s's labelled subset of split seed 0 (all of the split for
+  m = 0), its test accuracy clean and corrupted (the corruption key PRNGKey(s)), as the
+  trained rows' evaluation computes them (`closed_form.run`)."""
+  return closed_form.run(row_name(model, dataset), model, dataset, seeds,
+                         _QDA if model == "qda" else {}, split_seed=0, labels_per_class=m,
+                         splits=(), corrupted=True)
 
 
 def _row_keys(name: str, row: dict) -> tuple[str, str, str]:

@@ -42,14 +42,16 @@ import jax.numpy as jnp
 import numpy as np
 
 from experiments.tables import trained
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, wanted
+from experiments.tables.spec import Cell, GridRow, Section, Table, TableData, metric_cell, wanted
 from genvdisc import data, objectives, results, rng
+from genvdisc.analysis import closed_form
 from genvdisc.models import gaussian
+from genvdisc.report.format import Metric, Stat, seeds_text
 from genvdisc.tasks import shared
 
 DATASET, LEVELS = "digits", 17
 DEQUANTIZATIONS = 16               # draws of u per test image for the dequantised bounds
-NLL = trained.Metric("test_nll", Stat("test NLL (nats/image)", 1.0, 2, True))
+NLL = Metric("test_nll", Stat("test NLL (nats/image)", 1.0, 2, True))
 BITS = Stat("bits/dim", 1.0, 3, True)
 
 
@@ -81,13 +83,13 @@ def _class_mixture(model: str, log_2pi_per_dim: float):
   """fit(y, labels, seed, **hyper) -> log p(y) = logsumexp_c log p(y, c) of a
   genvdisc.models.gaussian classifier; `log_2pi_per_dim` completes a log_joint that leaves the
   -d/2 log 2 pi out (QDA's)."""
-  classifier = gaussian.GAUSSIAN_CLASSIFIERS[model]
+  log_joint = gaussian.GAUSSIAN_CLASSIFIERS[model].log_joint
 
   def fit(y, labels, seed, **hyper):
     del seed  # closed form
-    params = classifier.fit(jnp.asarray(y), jnp.asarray(labels), int(labels.max()) + 1,
-                            jnp.ones(len(y)), **hyper)
-    return lambda v: (np.asarray(jax.nn.logsumexp(classifier.log_joint(params, jnp.asarray(v)), -1),
+    params = closed_form.fit(model, jnp.asarray(y), jnp.asarray(labels), int(labels.max()) + 1,
+                             jnp.ones(len(y)), **hyper)
+    return lambda v: (np.asarray(jax.nn.logsumexp(log_joint(params, jnp.asarray(v)), -1),
                                  np.float64) + log_2pi_per_dim * v.shape[-1])
 
   return fit
@@ -153,15 +155,13 @@ def _seed_nll(row, dataset, seed: int) -> float:
 def _closed_form(row, seeds: tuple[int, ...]) -> dict:
   start = time.time()
   dataset = data.load(DATASET)
-  per_seed = {str(s): {"test_nll": _seed_nll(row, dataset, s), "diverged_at_step": None}
-              for s in seeds}
+  per_seed = {str(s): {"test_nll": _seed_nll(row, dataset, s)} for s in seeds}
   dequantized = isinstance(row, DequantizedRow)
   config = {"name": row.name, "model": row.density if dequantized else "uniform",
             "dataset": DATASET, "levels": LEVELS}
   if dequantized:
     config.update(dict(row.hyper), dequantizations=DEQUANTIZATIONS)
-  return {"config": config, "per_seed": per_seed, "summary": results.summarize(per_seed),
-          "wall_time_s": time.time() - start}
+  return results.build(config, per_seed, time.time() - start)
 
 
 def row_name(row) -> str:
@@ -178,9 +178,8 @@ def _compute(rows, out: str, seeds, log=print, sets=(), only=None) -> TableData:
                          seeds, log, sets)
     else:
       r = _closed_form(row, trained.DEFAULT_SEEDS if seeds is None else seeds)
-    record["rows"].append({"name": r["config"]["name"], "what": row.what, "note": row.note,
-                           "config": r["config"], "per_seed": r["per_seed"],
-                           "summary": r["summary"], "wall_time_s": r["wall_time_s"]})
+    record["rows"].append(results.table_row(r, name=r["config"]["name"], what=row.what,
+                                            note=row.note))
     grid_row, = sections({**record, "rows": record["rows"][-1:]})[0].rows
     log(f"[{grid_row.keys[0]}] {grid_row.keys[1]}: " + ", ".join(
         f"{c.stat.label} {c.text}" for c in grid_row.cells if isinstance(c, Cell))
@@ -194,9 +193,9 @@ def sections(record: dict) -> tuple[Section, ...]:
   per_dim = record["dims"] * math.log(2.0)
   rows = []
   for r in record["rows"]:
-    nll = trained.metric_cell(r["per_seed"], NLL)
+    nll = metric_cell(r["per_seed"], NLL)
     bits = Cell(tuple(v / per_dim for v in nll.values), BITS) if isinstance(nll, Cell) else "-"
-    rows.append(GridRow((r["name"], r["what"], trained.seeds_text(r["per_seed"])), (nll, bits),
+    rows.append(GridRow((r["name"], r["what"], seeds_text(r["per_seed"])), (nll, bits),
                         (f"{r['wall_time_s']:.0f}", r["note"])))
   caption = (f"-log P(x) of the {record['levels']}-level digits test images (nats per image; "
              f"bits/dim = nats / ({record['dims']} ln 2)); exact, an importance-weighted "

@@ -29,8 +29,11 @@ import functools
 import numpy as np
 
 from experiments.tables import likelihood, trained
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, wanted
-from experiments.tables.writers import curves_panel, pyplot
+from experiments.tables.spec import Cell, GridRow, Section, Table, TableData, metric_cell, wanted
+from experiments.tables.writers import curves_panel
+from genvdisc.report import format as fmt
+from genvdisc.report.format import Stat
+from genvdisc.report.plots import pyplot
 
 CLASSIFIER = "ar_classifier_digits"
 LABELS_PER_CLASS = (1, 2, 5, 10, 20, 50, 0)      # 0: every training example (1347, 133-139 a class)
@@ -49,7 +52,7 @@ PRETRAINING = next(trained.Row(r.config, overrides=r.overrides, name=r.name)
                    for r in likelihood.ROWS if getattr(r, "config", "") == "ar_digits")
 ACCURACY = Stat("test acc %", 100.0)
 GAIN = Stat("gain over scratch (points)", 100.0)
-NLL = trained.TEST_NLL
+NLL = fmt.TEST_NLL
 KEYS, TEXTS = ("row", "seeds"), ("wall s",)
 
 
@@ -85,7 +88,7 @@ def compute(out: str, seeds: tuple[int, ...] | None, log=print, sets=(), only=No
     record["rows"].append(_entry(trained.train_row(row, out, seeds, log, sets), row.label,
                                  variant=variant, m=m))
     log(trained.row_line({**record["rows"][-1], "reference": "-", "paper": None},
-                         (trained.TEST_ACC,)))
+                         (fmt.TEST_ACCURACY,)))
   return TableData(record, {"": functools.partial(plot, record)})
 
 
@@ -117,21 +120,21 @@ def sections(record: dict) -> tuple[Section, ...]:
   pretraining = Section(
       "Pretraining: ar_digits, -log p(x) on the training split without labels (nats per image):",
       KEYS, (NLL.stat.label,), TEXTS,
-      (GridRow((p["name"], trained.seeds_text(p["per_seed"])),
-               (trained.metric_cell(p["per_seed"], NLL),), (f"{p['wall_time_s']:.0f}",)),))
+      (GridRow((p["name"], fmt.seeds_text(p["per_seed"])),
+               (metric_cell(p["per_seed"], NLL),), (f"{p['wall_time_s']:.0f}",)),))
   acc = accuracies(record)
   by_variant = {r["variant"]: r["per_seed"] for r in record["rows"]}
   accuracy = Section(
       "Test accuracy % on digits (450 test images) with m labelled examples per class, mean ± "
       "std over seeds (seed s: labelled subset s, init s, pretraining seed s); wall s: the "
       "variant's 7 runs:", KEYS, columns, TEXTS,
-      tuple(GridRow((v, trained.seeds_text(by_variant[v])),
+      tuple(GridRow((v, fmt.seeds_text(by_variant[v])),
                     tuple(Cell(tuple(a.values()), ACCURACY) if a else "-" for a in acc[v]),
                     (_wall(record, v),)) for v in VARIANTS))
   gain = Section(
       "Gain over scratch in accuracy points, per seed (the same labelled subset), then mean ± "
       "std:", KEYS, columns, TEXTS,
-      tuple(GridRow((f"{v} - scratch", trained.seeds_text(by_variant[v])),
+      tuple(GridRow((f"{v} - scratch", fmt.seeds_text(by_variant[v])),
                     tuple(Cell(g, GAIN) if g else "-" for g in per_m), ("",))
             for v, per_m in gains(record).items()))
   return pretraining, accuracy, gain

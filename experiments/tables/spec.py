@@ -9,47 +9,32 @@ experiments.verify reads the record; the table then computes only the work those
 and returns a record of those rows alone: for a comparison, never written as the table.
 `Table.sections(record)` lays the record out: the markdown and csv are a pure function of the
 json. A section is a caption and a grid: key columns, cell columns (a `Cell` holds a number's
-per-seed values and the `Stat` formatting them), trailing text columns. A new table of any
-shape is a `Table`: the function computing its record and the function laying out its cells.
+per-seed values and the `genvdisc.report.format.Stat` formatting them), trailing text columns.
+A new table of any shape is a `Table`: the function computing its record and the function
+laying out its cells.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, Collection, NamedTuple
 
-from genvdisc import results
-
-
-class Stat(NamedTuple):
-  """How per-seed values read: 'mean ± spread' times `scale`, to `digits` decimals. spread
-  'std' is the sample standard deviation (0 for one value), 'ci95' the 95% half-width
-  1.96 std / sqrt(n)."""
-  label: str                   # what the numbers are, e.g. 'test acc %' (chart axis)
-  scale: float = 1.0           # 100 for fractions shown in %
-  digits: int = 1
-  lower_is_better: bool = False
-  spread: str = "std"          # std | ci95
-
-  def summary(self, values) -> tuple[float, float]:
-    """(mean, spread) of the values, unscaled."""
-    stat = results.mean_std(values)
-    if self.spread == "ci95":
-      return stat["mean"], 1.96 * stat["std"] / math.sqrt(stat["n"])
-    return stat["mean"], stat["std"]
-
-  def text(self, values) -> str:
-    mean, spread = self.summary(values)
-    return f"{self.scale * mean:.{self.digits}f} ± {self.scale * spread:.{self.digits}f}"
+from genvdisc.report import format as fmt
+from genvdisc.report.format import Metric, Stat
 
 
 class Cell(NamedTuple):
   values: tuple[float, ...]    # one per seed (or split), in seed order
-  stat: Stat
+  stat: Stat                   # how they read (genvdisc.report.format)
 
   @property
   def text(self) -> str:
     return self.stat.text(self.values)
+
+
+def metric_cell(per_seed: dict, metric: Metric) -> Cell | str:
+  """The cell of `metric` over the seeds that did not diverge ('-' when none has it)."""
+  values = fmt.seed_values(per_seed, metric.key)
+  return Cell(values, metric.stat) if values else "-"
 
 
 class GridRow(NamedTuple):

@@ -7,7 +7,7 @@ rate times `FACTORS` (4 rates around it) crossed with its seeds (0-4, or --seeds
 step count, 10 % of the training split held out as 'val' (the sweep default). The table has one
 row per config x learning rate: the selection metric on the validation split (val acc % or val
 NLL), the test headline metric, mean ± std over seeds, and ✓ on the point the validation metric
-selected; the png draws both against the learning rate (`genvdisc.evaluate.sweeps.draw_field`).
+selected; the png draws both against the learning rate (`genvdisc.report.sweeps.draw_field`).
 A config's rates share one compiled program: asked for some rows (`only`, '<config> [<point>]'),
 the table trains every rate of their configs and nothing else.
 
@@ -28,12 +28,11 @@ import os
 from typing import Any, NamedTuple
 
 from experiments.configs import get_config
-from experiments.tables.spec import (Cell, GridRow, Section, Stat, Table, TableData, suffix,
-                                     wanted)
+from experiments.tables.spec import Cell, GridRow, Section, Table, TableData, suffix, wanted
 from experiments.tables.trained import apply_overrides
-from experiments.tables.writers import pyplot
-from genvdisc import results
-from genvdisc.evaluate import sweeps
+from genvdisc.report import format as fmt
+from genvdisc.report import sweeps
+from genvdisc.report.plots import pyplot
 from genvdisc.train import sweep
 
 FIELD = "learning_rate"
@@ -77,10 +76,6 @@ def _compute(name, rows, out, seeds, log, sets, only=None) -> TableData:
   return TableData(record, {"": functools.partial(figure, record)})
 
 
-def _stat(metric: results.Headline) -> Stat:
-  return Stat(metric.label, metric.scale, metric.digits, not results.higher_is_better(metric.key))
-
-
 def sections(record: dict) -> tuple[Section, ...]:
   """One section per config: a row per learning rate (config, rate, seeds | validation metric,
   test metric | selected)."""
@@ -89,18 +84,18 @@ def sections(record: dict) -> tuple[Section, ...]:
     select, test = sweeps.metrics(entry)
     grid = []
     for point in sweeps.point_rows(entry):
-      cells = tuple(Cell(values, _stat(m)) if (values := point.metric(m.key)) else "-"
+      cells = tuple(Cell(values, m.stat) if (values := point.metric(m.key)) else "-"
                     for m in (select, test))
-      seeds_text = f"{len(point.per_seed)}{results.flagged_seeds(point.per_seed)}"
-      grid.append(GridRow((entry["name"], sweeps.show(FIELD, point.values[FIELD]), seeds_text),
+      grid.append(GridRow((entry["name"], sweeps.show(FIELD, point.values[FIELD]),
+                           fmt.seeds_text(point.per_seed)),
                           cells, ("✓" if point.selected else "",)))
     cfg = entry["config"]
     caption = (f"**{entry['name']}** ({cfg['model']}, {cfg['dataset']}, {cfg['num_steps']} steps, "
                f"{entry['wall_time_s']:.0f} s): the learning rate selected by {select.key} on "
                f"the validation split ({entry['validation_fraction']:g} of the training split); "
                "test numbers are reported, never used to choose.")
-    out.append(Section(caption, ("config", "learning rate", "seeds"), (select.label, test.label),
-                       ("selected",), tuple(grid)))
+    out.append(Section(caption, ("config", "learning rate", "seeds"),
+                       (select.stat.label, test.stat.label), ("selected",), tuple(grid)))
   return tuple(out)
 
 

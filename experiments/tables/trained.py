@@ -3,12 +3,13 @@
 A `Row` trains `experiments/configs/<config>.py` (plus the row's `overrides`, then --set) over
 its seeds with `train_and_evaluate` in OUT/<row name><suffix> (resumable; a finished workdir is
 read back); a row whose config names a judge gets it from `judge_for` (OUT/judges). A
-`ClosedFormRow` fits a Gaussian generative classifier in closed form once per seed. Every row
-yields a results.json-shaped dict; the table's record holds them all ({'table', 'rows'}) and
-its one section is a pure function of that record (`section`): one grid row per config with
-`metrics` as cell columns, or each row's headline metric (`HEADLINE`) when metrics is None.
-Where the rows' seeds vary different things (`seeds_vary`), each seeds cell says which. Asked
-for some rows (`only`), the table trains those alone (and the judges they name).
+`ClosedFormRow` fits a Gaussian generative classifier in closed form once per seed
+(`genvdisc.analysis.closed_form.run`). Every row yields a results.json-shaped dict; the table's
+record holds them all ({'table', 'rows'}) and its one section is a pure function of that record
+(`section`): one grid row per config with `metrics` as cell columns, or each row's headline
+metric (`report.format.headline`) when metrics is None. Where the rows' seeds vary different
+things (`seeds_vary`), each seeds cell says which. Asked for some rows (`only`), the table
+trains those alone (and the judges they name).
 """
 
 from __future__ import annotations
@@ -16,35 +17,19 @@ from __future__ import annotations
 import ast
 import functools
 import os
-import time
 from typing import Any, NamedTuple
-
-import jax.numpy as jnp
-import numpy as np
 
 from experiments.configs import get_config
 from experiments.judges import JUDGES_DIR, judge_for, load_judge
-from experiments.tables.spec import Cell, GridRow, Section, Stat, Table, TableData, suffix, wanted
-from genvdisc import data, results, rng
+from experiments.tables.spec import (Cell, GridRow, Section, Table, TableData, metric_cell, suffix,
+                                     wanted)
+from genvdisc import results
+from genvdisc.analysis import closed_form
 from genvdisc.errors import ConfigError
-from genvdisc.evaluate.frechet import check_judge_data, judged_scores
-from genvdisc.models import gaussian
-from genvdisc.train.run import train_and_evaluate
+from genvdisc.report.format import Metric, headline, seeds_text
+from genvdisc.train import sweep
 
 
-class Metric(NamedTuple):
-  key: str                     # a per-seed metric of results.json
-  stat: Stat
-
-
-TEST_ACC = Metric("test_accuracy", Stat("test acc %", 100.0))
-TRAIN_ACC = Metric("train_accuracy", Stat("train acc %", 100.0))
-TEST_NLL = Metric("test_nll", Stat("test NLL (nats)", 1.0, 2, True))
-CLASSIFIER_FID = Metric("classifier_fid", Stat("classifier-FID", 1.0, 1, True))
-CLASSIFIER_IS = Metric("classifier_is", Stat("classifier-IS", 1.0, 2))
-# The headline metric of each task (`genvdisc.results.HEADLINES`), for tables that mix tasks.
-_BY_KEY = {m.key: m for m in (TEST_ACC, TEST_NLL, CLASSIFIER_FID)}
-HEADLINE = {task: _BY_KEY[h.key] for task, h in results.HEADLINES.items()}
 DEFAULT_SEEDS = (0, 1, 2, 3, 4)   # a ClosedFormRow's seeds without --seeds
 
 
@@ -106,9 +91,8 @@ def _compute(name, rows, metrics, out, seeds, log, sets, only=None) -> TableData
       r = closed_form_results(row, DEFAULT_SEEDS if seeds is None else seeds, out, log)
     else:
       r = train_row(row, out, seeds, log, sets)
-    record["rows"].append({"name": row.label, "reference": row.reference, "paper": row.paper,
-                           "config": r["config"], "per_seed": r["per_seed"],
-                           "summary": r["summary"], "wall_time_s": r["wall_time_s"]})
+    record["rows"].append(results.table_row(r, name=row.label, reference=row.reference,
+                                            paper=row.paper))
     log(row_line(record["rows"][-1], metrics))
   return TableData(record)
 
@@ -141,41 +125,18 @@ def row_workdir(row: Row, out: str, seeds, sets) -> str:
 def train_row(row: Row, out: str, seeds, log, sets) -> dict:
   """`row` trained over `seeds` in `row_workdir`, or read back when finished."""
   config = row_config(row, seeds, sets)
-  return train_and_evaluate(config, row_workdir(row, out, seeds, sets), log=log,
-                            judge=judge_for(config, os.path.join(out, JUDGES_DIR), log))
+  return sweep.train_and_evaluate(config, row_workdir(row, out, seeds, sets), log=log,
+                                  judge=judge_for(config, os.path.join(out, JUDGES_DIR), log))
 
 
 def closed_form_results(row: ClosedFormRow, seeds: tuple[int, ...], out: str, log=print) -> dict:
   """Test and train accuracy of the fit for every seed (with a judge, classifier-FID / IS of its
-  samples; the judge in OUT/judges), as a results.json-shaped dict."""
-  start = time.time()
-  model = gaussian.GAUSSIAN_CLASSIFIERS[row.model]
+  samples; the judge in OUT/judges): `closed_form.run`'s results."""
   judge = (load_judge(row.judge, row.dataset, os.path.join(out, JUDGES_DIR), log) if row.judge
            else None)
-  per_seed = {}
-  for seed in seeds:
-    split = seed if row.seed_is_split else 0
-    if judge is not None:
-      check_judge_data(row.judge, judge.dataset, judge.split_seed, row.dataset, split)
-    d = data.load(row.dataset, split_seed=split)
-    x_train = jnp.asarray(d.x_train.reshape(d.num_train, -1), jnp.float32)
-    x_test = jnp.asarray(d.x_test.reshape(d.x_test.shape[0], -1), jnp.float32)
-    params = model.fit(x_train, jnp.asarray(d.y_train), d.num_classes,
-                       jnp.ones(d.num_train), **dict(row.hyper))
-    accuracy = lambda x, y: float(np.mean(np.asarray(jnp.argmax(model.log_joint(params, x), -1)) == y))
-    per_seed[str(seed)] = {"test_accuracy": accuracy(x_test, d.y_test),
-                           "train_accuracy": accuracy(x_train, d.y_train),
-                           "diverged_at_step": None}
-    if judge is not None:
-      samples, _ = model.sample(params, rng.split_key(seed), row.fid_samples)
-      images = jnp.clip(samples, 0.0, 1.0).reshape(-1, *d.example_shape)
-      scores = judged_scores(judge, images, jnp.asarray(d.x_test))
-      per_seed[str(seed)].update({k: float(v) for k, v in scores.items()})
-  return {"config": {"name": row.label, "model": row.model, "dataset": row.dataset,
-                     "task": "classification", "fit": "closed form", "judge": row.judge,
-                     **dict(row.hyper)},
-          "per_seed": per_seed, "summary": results.summarize(per_seed),
-          "wall_time_s": time.time() - start}
+  return closed_form.run(row.label, row.model, row.dataset, seeds, dict(row.hyper),
+                         split_seed=None if row.seed_is_split else 0, judge=judge,
+                         samples=row.fid_samples)
 
 
 def apply_overrides(config, overrides) -> None:
@@ -202,7 +163,7 @@ def _with_sets(config, sets: tuple[tuple[str, str], ...]) -> None:
       apply_overrides(config, ((field, value),))
     except (KeyError, AttributeError):
       raise ConfigError(f"--set {field}=...: {config.name} has no field {field!r}; the fields "
-                        "are documented in experiments/configs/default.py") from None
+                        "are documented in genvdisc/config_schema.py") from None
     except TypeError as e:
       raise ConfigError(f"--set {field}={text!r} has the wrong type ({e})") from None
 
@@ -218,8 +179,8 @@ def section(record: dict, metrics: tuple[Metric, ...] | None,
     keys = (r["name"], cfg["model"], cfg["dataset"],
             seeds_text(r["per_seed"], (seed_words or {}).get(r["name"])))
     if metrics is None:
-      headline = HEADLINE[cfg.get("task", "classification")]
-      keys, cells = keys + (headline.stat.label,), (metric_cell(r["per_seed"], headline),)
+      metric = headline(cfg)
+      keys, cells = keys + (metric.stat.label,), (metric_cell(r["per_seed"], metric),)
     else:
       cells = tuple(metric_cell(r["per_seed"], m) for m in metrics)
     rows.append(GridRow(keys, cells, (f"{r['wall_time_s']:.0f}", r["reference"]), r["paper"]))
@@ -229,17 +190,3 @@ def section(record: dict, metrics: tuple[Metric, ...] | None,
   else:
     columns = tuple(m.stat.label for m in metrics)
   return Section("", keys, columns, ("wall s", "reference"), tuple(rows))
-
-
-def metric_cell(per_seed: dict, metric: Metric) -> Cell | str:
-  """The cell of `metric` over the seeds that did not diverge ('-' when none has it)."""
-  values = tuple(m[metric.key] for m in per_seed.values()
-                 if m.get("diverged_at_step") is None and isinstance(m.get(metric.key), (int, float)))
-  return Cell(values, metric.stat) if values else "-"
-
-
-def seeds_text(per_seed: dict, word: str | None = None) -> str:
-  """'5', '5 splits' (with `word`), '5 (1 diverged: 3)'."""
-  diverged = [s for s, m in per_seed.items() if m.get("diverged_at_step") is not None]
-  return f"{len(per_seed)}" + (f" {word}" if word else "") + (
-      f" ({len(diverged)} diverged: {','.join(diverged)})" if diverged else "")

@@ -1,23 +1,25 @@
 """The one writer of every table: `TableData` -> OUT/<stem>.md, .csv, .json and .png, atomically.
 
-md and csv lay out `Table.sections(record)`. md: each section's caption, then its grid
-('mean ± spread' per cell); sections apart by a blank line. csv: one line per numeric cell (long format): the section's csv_keys, the row's keys, the
-cell's column header, n (seeds), mean and std (or ci95_half_width), unscaled, 5 decimals, then
-the row's texts. json: the record plus package versions. png: the table's figures, by default
+md and csv lay out `Table.sections(record)` with `genvdisc.report.format`'s one markdown and
+csv writer. md: each section's caption, then its grid ('mean ± spread' per cell); sections apart
+by a blank line. csv: one line per numeric cell (long format): the section's csv_keys, the row's
+keys, the cell's column header, n (seeds), mean and std (or ci95_half_width), unscaled, 5
+decimals, then the row's texts. json: the record plus package versions. png: the table's figures, by default
 `point_chart`: points with error bars on an axis zoomed to the data, each seed a dot, published
 values as red diamonds.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 
 import numpy as np
 
-from experiments.tables.spec import Cell, Section, Stat, Table, TableData
+from experiments.tables.spec import Cell, Section, Table, TableData
 from genvdisc import results
+from genvdisc.report import format as fmt
+from genvdisc.report.format import Stat
+from genvdisc.report.plots import axis_label, log_y, pyplot, save_figure
 
 SPREAD_HEADERS = {"std": "std", "ci95": "ci95_half_width"}
 
@@ -29,19 +31,15 @@ def markdown(sections: tuple[Section, ...]) -> str:
       lines.append("")
     if section.caption:
       lines += [section.caption, ""]
-    header = [*section.keys, *section.columns, *section.texts]
-    lines += ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
-    for row in section.rows:
-      cells = [c.text if isinstance(c, Cell) else c for c in row.cells]
-      lines.append("| " + " | ".join([*row.keys, *cells, *row.texts]) + " |")
+    rows = [[*row.keys, *(c.text if isinstance(c, Cell) else c for c in row.cells), *row.texts]
+            for row in section.rows]
+    lines.append(fmt.markdown_table([*section.keys, *section.columns, *section.texts], rows))
   return "\n".join(lines) + "\n"
 
 
 def csv_text(sections: tuple[Section, ...]) -> str:
   """The long-format csv (module docstring); every numeric section shares one header."""
-  buffer = io.StringIO()
-  writer = csv.writer(buffer, lineterminator="\n")
-  header = None
+  lines, header = [], None
   for section in sections:
     for row in section.rows:
       for column, cell in zip(section.columns, row.cells):
@@ -51,42 +49,13 @@ def csv_text(sections: tuple[Section, ...]) -> str:
                        SPREAD_HEADERS[cell.stat.spread], *section.texts]
         if header is None:
           header = line_header
-          writer.writerow(header)
+          lines.append(header)
         elif line_header != header:
           raise ValueError(f"csv columns {line_header} differ from the table's {header}")
         mean, spread = cell.stat.summary(cell.values)
-        writer.writerow([*(v for _, v in section.csv_keys), *row.keys, column, len(cell.values),
-                         f"{mean:.5f}", f"{spread:.5f}", *row.texts])
-  return buffer.getvalue()
-
-
-def pyplot():
-  """matplotlib.pyplot on the Agg backend (no display needed)."""
-  import matplotlib
-  matplotlib.use("Agg")
-  import matplotlib.pyplot as plt
-  return plt
-
-
-def save_figure(fig, path: str) -> None:
-  """Lays out, saves atomically (dpi 120) and closes a figure."""
-  fig.tight_layout()
-  results.write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
-  pyplot().close(fig)
-
-
-def log_y(ax) -> None:
-  """A log-scale y axis whose ticks read as plain numbers (1, 2, 3, 5 per decade)."""
-  from matplotlib import ticker
-  ax.set_yscale("log")
-  axis = ax.yaxis
-  axis.set_major_locator(ticker.LogLocator(subs=(1, 2, 3, 5)))
-  axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-  axis.set_minor_formatter(ticker.NullFormatter())
-
-
-def axis_label(stat: Stat) -> str:
-  return stat.label + (" (lower is better)" if stat.lower_is_better else "")
+        lines.append([*(v for _, v in section.csv_keys), *row.keys, column, len(cell.values),
+                      f"{mean:.5f}", f"{spread:.5f}", *row.texts])
+  return fmt.csv_text(lines)
 
 
 def point_key(stats, published: bool) -> str:
@@ -104,11 +73,12 @@ def point_panel(ax, stat: Stat, entries: list[tuple[str, Cell, float | None]],
   published value as a hollow red diamond. The y axis zooms to the data (no zero baseline),
   so entries a point apart look a point apart."""
   positions = np.arange(len(entries))
-  means, spreads = stat.scale * np.asarray([stat.summary(c.values) for _, c, _ in entries]).T
+  summaries = [stat.summary(c.values) for _, c, _ in entries]
+  means, spreads = stat.scale * np.asarray(summaries).T
   seeds = [stat.scale * np.asarray(cell.values) for _, cell, _ in entries]
   for i, values in enumerate(seeds):
     ax.scatter(np.full(len(values), i + 0.2), values, s=9, color="0.6", zorder=2)
-    ax.annotate(f"{means[i]:.{stat.digits}f}", (i, means[i]), xytext=(-7, 0), fontsize=7,
+    ax.annotate(stat.number(summaries[i][0]), (i, means[i]), xytext=(-7, 0), fontsize=7,
                 textcoords="offset points", ha="right", va="center")
   if paired:
     ax.plot(positions + 0.2, np.stack(seeds), color="0.6", linewidth=0.8, alpha=0.6, zorder=1)

@@ -23,8 +23,9 @@ pixels (digits: / 16, one fixed scale from no example) are fitted as they are, u
 Classifiers (`classifiers(config)`), all float32 (the Gaussian fits match sklearn's predictions
 in float32 too, tests/test_gaussian.py):
   gnb, lda, qda: the closed-form fits of `genvdisc.models.gaussian` (scikit-learn's GaussianNB,
-    LinearDiscriminantAnalysis(solver='svd'), QuadraticDiscriminantAnalysis(reg_param)),
-    regularised only by var_smoothing, the SVD's tol and reg_param respectively.
+    LinearDiscriminantAnalysis(solver='svd'), QuadraticDiscriminantAnalysis(reg_param)), by
+    `closed_form.classifier` (the tables' closed-form rows fit them the same way), regularised
+    only by var_smoothing, the SVD's tol and reg_param respectively.
   logreg, linear_svm: scores x W + b minimising sum_i w_i l(x_i W + b, y_i) / m + ||W||^2 / (2 C m)
     (the engine's classification objective on the subset, with sklearn's C convention,
     `objectives.l2_penalty`), l = softmax cross-entropy or the Crammer–Singer hinge, by
@@ -39,8 +40,8 @@ training split only and every error is over the test split (the features table, 
 extractors are trained on training rows).
 
 No row outside a subset reaches its fit: the scaling statistics and every fit see
-`training_rows(x, weights)` (rows of weight 0 zeroed), so a held-out row, even a NaN one,
-changes no fitted model and only its own scores.
+`closed_form.training_rows(x, weights)` (rows of weight 0 zeroed), so a held-out row, even a
+NaN one, changes no fitted model and only its own scores.
 
 Splits run in groups of exactly `split_group` (the last padded with repeats of its last seed,
 then dropped), so a split's numbers depend on (seed, config, split_group) only and one split
@@ -58,6 +59,7 @@ import numpy as np
 import optax
 
 from genvdisc import objectives, optim, rng
+from genvdisc.analysis import closed_form
 from genvdisc.data.datasets import Dataset
 from genvdisc.data.subsets import subset_weights
 from genvdisc.errors import ConfigError
@@ -72,19 +74,13 @@ def error_rate(scores: jax.Array, y: jax.Array, scored: jax.Array) -> jax.Array:
   return jnp.sum(scored * (1.0 - objectives.accuracy(scores, y))) / jnp.sum(scored)
 
 
-def training_rows(x: jax.Array, weights: jax.Array) -> jax.Array:
-  """x with the rows of weight 0 set to 0: what a fit may see of the pool (not even 0 * NaN
-  of a held-out row reaches it)."""
-  return jnp.where(weights[:, None] > 0, x, jnp.zeros_like(x))
-
-
 def standardise(x: jax.Array, weights: jax.Array) -> jax.Array:
   """(x - mean_w) / std_w per feature, mean_w = sum_i w_i x_i / m and std_w^2 =
   sum_i w_i (x_i - mean_w)^2 / m, m = sum_i w_i: the statistics of the training examples only.
   A feature constant on them (std_w <= m eps |mean_w|: the rounding of a constant's mean) is
   only centred, as scikit-learn's StandardScaler leaves it."""
   m = weights.sum()
-  seen = training_rows(x, weights)
+  seen = closed_form.training_rows(x, weights)
   mean = (weights @ seen) / m
   std = jnp.sqrt((weights @ (seen - mean) ** 2) / m)
   constant = std <= m * jnp.finfo(x.dtype).eps * jnp.abs(mean)
@@ -98,22 +94,13 @@ def subset_scores(fit_and_score: Classifier, x: jax.Array, y: jax.Array, weights
   return fit_and_score(standardise(x, weights) if scale else x, y, weights, num_classes)
 
 
-def gaussian_classifier(name: str, **hyper) -> Classifier:
-  model = gaussian.GAUSSIAN_CLASSIFIERS[name]
-
-  def fit_and_score(x, y, weights, num_classes):
-    params = model.fit(training_rows(x, weights), y, num_classes, weights, **hyper)
-    return model.log_joint(params, x)
-  return fit_and_score
-
-
 def linear_classifier(data_loss: str, C: float, steps: int, learning_rate: float) -> Classifier:
   """Full-batch Adam, cosine-decayed to 0, on the weighted, L2-penalised `data_loss` (module docstring)."""
   per_example = objectives.DATA_LOSSES[data_loss]
 
   def fit_and_score(x, y, weights, num_classes):
     m = weights.sum()
-    seen = training_rows(x, weights)
+    seen = closed_form.training_rows(x, weights)
 
     def objective(params):
       scores = seen @ params["kernel"] + params["bias"]
@@ -135,9 +122,9 @@ def linear_classifier(data_loss: str, C: float, steps: int, learning_rate: float
 def classifiers(config) -> dict[str, Classifier]:
   """config.classifiers (comma-separated) -> fit_and_score functions with config's hyperparameters."""
   builders = {
-      "gnb": lambda: gaussian_classifier("gnb", var_smoothing=config.var_smoothing),
-      "lda": lambda: gaussian_classifier("lda", tol=config.lda_tol),
-      "qda": lambda: gaussian_classifier("qda", reg_param=config.qda_reg),
+      "gnb": lambda: closed_form.classifier("gnb", var_smoothing=config.var_smoothing),
+      "lda": lambda: closed_form.classifier("lda", tol=config.lda_tol),
+      "qda": lambda: closed_form.classifier("qda", reg_param=config.qda_reg),
       "logreg": lambda: linear_classifier("cross_entropy", config.C, config.steps,
                                           config.learning_rate),
       "linear_svm": lambda: linear_classifier("hinge", config.C, config.steps, config.learning_rate),

@@ -1,7 +1,9 @@
-"""Data: named datasets (`datasets`) and the subsets experiments train on (`subsets`)."""
+"""Data: named datasets (`datasets`), image sets read from local files (`images`) and the subsets
+experiments train on (`subsets`)."""
 
-from genvdisc.data.datasets import (KINDS, MNIST1D_DATASETS, SKLEARN_DATASETS, TFDS_PREFIX, Dataset,
-                                    Records, byte_tokens, load, names, read_only)
+from genvdisc.data.datasets import (IMAGE_DATASETS, KINDS, MNIST1D_DATASETS, SKLEARN_DATASETS,
+                                    TFDS_PREFIX, Dataset, Records, byte_tokens, load, names,
+                                    read_only)
 
-__all__ = ["KINDS", "MNIST1D_DATASETS", "SKLEARN_DATASETS", "TFDS_PREFIX", "Dataset", "Records",
-           "byte_tokens", "load", "names", "read_only"]
+__all__ = ["IMAGE_DATASETS", "KINDS", "MNIST1D_DATASETS", "SKLEARN_DATASETS", "TFDS_PREFIX",
+           "Dataset", "Records", "byte_tokens", "load", "names", "read_only"]

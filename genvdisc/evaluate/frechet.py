@@ -20,7 +20,7 @@ from genvdisc.errors import ConfigError
 
 @dataclasses.dataclass(frozen=True)
 class Judge:
-  """A trained classifier that scores samples (`evaluate.judge.train_judge` makes one).
+  """A trained classifier that scores samples (`experiments.judges.train_judge` makes one).
 
   name: its config; dataset, split_seed: the data it was trained on (`check_judge_data`);
   test_accuracy: its own. apply(x [B, ...]) -> (logits [B, K], features [B, F]); features are

@@ -1,5 +1,7 @@
-"""Models as pure init/apply functions, chosen by name from `registry.MODELS`."""
+"""Models as pure init/apply functions, chosen by family and name from `registry.REGISTRY`."""
 
-from genvdisc.models.registry import MODELS, Model, ModelSpec, from_linen, get_model, get_spec
+from genvdisc.models.registry import (CLASSIFIERS, REGISTRY, Model, ModelSpec, from_linen,
+                                      get_model, get_spec, lookup)
 
-__all__ = ["MODELS", "Model", "ModelSpec", "from_linen", "get_model", "get_spec"]
+__all__ = ["CLASSIFIERS", "REGISTRY", "Model", "ModelSpec", "from_linen", "get_model", "get_spec",
+           "lookup"]

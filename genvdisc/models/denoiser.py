@@ -61,6 +61,3 @@ class MLPDenoiser(nn.Module):
       return nn.Dense(num_values)(features).reshape(x.shape)
     head = jnp.concatenate([nn.Dense(self.head_rank)(features), x.reshape(x.shape[0], -1)], axis=-1)
     return nn.Dense(num_values * self.levels)(head).reshape(*x.shape, self.levels)
-
-
-DENOISERS = {"mlp": MLPDenoiser}

@@ -1,4 +1,9 @@
-"""The explicit map from config names to models, and the pure init/apply pair they become."""
+"""The explicit map from config names to models, and the pure init/apply pair they become.
+
+config.model names a network within the family its task builds (`REGISTRY[family][name]`):
+classifiers (`ModelSpec`), the VAE/GAN networks (`GenerativeFamily`), DDPM denoisers and the
+autoregressive Transformer. One registry, one lookup, one error line.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import jax
 
 from genvdisc.data import KINDS
 from genvdisc.errors import ConfigError
-from genvdisc.models import autoregressive, cnn, generative, linear, mlp, rnn, transformer
+from genvdisc.models import autoregressive, cnn, denoiser, generative, linear, mlp, rnn, transformer
 
 Params = Any
 
@@ -46,7 +51,7 @@ class ModelSpec:
   uses_conv: bool = False
 
 
-MODELS: dict[str, ModelSpec] = {
+CLASSIFIERS: dict[str, ModelSpec] = {
     "logreg": ModelSpec(linear.Linear, objectives=("cross_entropy",)),
     "linear_svm": ModelSpec(linear.Linear, objectives=("hinge",)),
     "mlp": ModelSpec(mlp.MLP),
@@ -63,9 +68,7 @@ MODELS: dict[str, ModelSpec] = {
 
 
 def get_spec(name: str) -> ModelSpec:
-  if name not in MODELS:
-    raise ConfigError(f"unknown model {name!r} (config.model); valid names: {', '.join(MODELS)}")
-  return MODELS[name]
+  return lookup("classifier", name)
 
 
 def get_model(name: str, num_classes: int, **model_kwargs) -> Model:
@@ -91,20 +94,27 @@ class GenerativeFamily:
   uses_conv: bool = False
 
 
-# config.model -> networks, for the generative tasks (classification uses MODELS above).
-GENERATIVE_MODELS: dict[str, GenerativeFamily] = {
-    "mlp": GenerativeFamily(generative.MLPEncoder, generative.MLPDecoder,
-                            generative.MLPDiscriminator),
-    "dcgan": GenerativeFamily(None, generative.DCGANGenerator, generative.DCGANDiscriminator,
-                              uses_conv=True),
+# family -> config.model -> what it builds; each task names its family.
+REGISTRY: dict[str, dict[str, Any]] = {
+    "classifier": CLASSIFIERS,
+    "generative": {  # vae, iwae, gan, vaegan
+        "mlp": GenerativeFamily(generative.MLPEncoder, generative.MLPDecoder,
+                                generative.MLPDiscriminator),
+        "dcgan": GenerativeFamily(None, generative.DCGANGenerator, generative.DCGANDiscriminator,
+                                  uses_conv=True),
+    },
+    "denoiser": {"mlp": denoiser.MLPDenoiser},                      # ddpm
+    "autoregressive": {"transformer": autoregressive.AutoregressiveTransformer},
 }
 
 
-def get_generative_family(name: str) -> GenerativeFamily:
-  if name not in GENERATIVE_MODELS:
-    raise ConfigError(f"unknown generative model family {name!r} (config.model); valid names: "
-                      f"{', '.join(GENERATIVE_MODELS)}")
-  return GENERATIVE_MODELS[name]
+def lookup(family: str, name: str):
+  """REGISTRY[family][name], or one ConfigError line naming the family's models."""
+  models = REGISTRY[family]
+  if name not in models:
+    raise ConfigError(f"unknown model {name!r} (config.model); valid names: {', '.join(models)}"
+                      f" ({family} networks)")
+  return models[name]
 
 
 def build_generative(build: Callable[..., nn.Module], name: str, *args, **model_kwargs) -> Model:

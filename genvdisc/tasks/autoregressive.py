@@ -16,7 +16,7 @@ from genvdisc import objectives, optim
 from genvdisc.data import quantize
 from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
-from genvdisc.models.autoregressive import AutoregressiveTransformer
+from genvdisc.models.registry import lookup
 from genvdisc.tasks import bayes, shared
 from genvdisc.tasks.base import Task
 from genvdisc.tasks.shared import require
@@ -38,8 +38,7 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
   encode(params, x): the final-LayerNorm hidden states averaged over the T positions,
     [B, d_model] (unconditional models only: a conditional model's features would see y).
   """
-  require(config.model == "transformer", "model", config.model,
-          "'transformer' (the autoregressive network) for config.task='autoregressive'")
+  network = lookup("autoregressive", config.model)
   quantizer = quantize.for_dataset(dataset, config.quantize_bins)
   require(config.temperature > 0, "temperature", config.temperature, "a value > 0, e.g. 1.0")
   conditional = config.conditional
@@ -53,8 +52,8 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
   class_batch = bayes.class_batch(config, num_classes)
   length = math.prod(dataset.example_shape)
   try:
-    model = AutoregressiveTransformer(vocab_size=quantizer.num_bins, length=length,
-                                      num_classes=num_classes, **config.model_kwargs.to_dict())
+    model = network(vocab_size=quantizer.num_bins, length=length, num_classes=num_classes,
+                    **config.model_kwargs.to_dict())
   except TypeError as e:
     raise ConfigError(f"config.model_kwargs do not fit the autoregressive transformer: {e}"
                       ) from None
@@ -122,11 +121,8 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
     _, tokens = jax.lax.scan(step, carry, (jnp.arange(length), jax.random.split(key, length)))
     return tokens.T
 
-  def sample(params, key, n, labels=None):
-    if conditional and labels is None:
-      key, k_y = jax.random.split(key)
-      labels = jax.random.randint(k_y, (n,), 0, num_classes)
-    return to_inputs(sample_tokens(params, key, labels, n))
+  sample = bayes.sampler(lambda params, key, n, labels: to_inputs(
+      sample_tokens(params, key, labels, n)), num_classes)
 
   def encode(params, x):
     return model.apply({"params": params}, to_tokens(x), hidden=True).mean(axis=1)
@@ -136,7 +132,7 @@ def autoregressive_from_config(config, dataset: Dataset) -> Task:
               + (", labels drawn uniformly" if conditional else ""))
   images = (shared.image_grids(config, sample, sampling=sampling) if dataset.kind == "image"
             else None)
-  return Task(init=init, update=update, eval_metrics=eval_metrics, images=images,
-              eval_splits=eval_splits, sample=sample,
+  return Task(init=init, update=update, eval_metrics=eval_metrics, headline="test_nll",
+              images=images, eval_splits=eval_splits, sample=sample,
               encode=None if conditional else encode, log_prob=log_prob,
               predict=predict if conditional else None)

@@ -26,6 +26,9 @@ class Task:
     hyperparameter comes from here, never from the config, so sweeps vmap them.
   eval_metrics(params, batch, key) -> {name: per-example values [B]}; the engine averages them
     over each split (key: a fixed evaluation key, for metrics that sample).
+  headline: the metric results.json leads with, e.g. 'test_accuracy' or 'test_nll' (a split
+    prefix + an eval_metrics name, or a dataset metric such as 'classifier_fid'); each task
+    declares its own, there is no default.
   uses_conv: its networks have convolutions (picks the CPU chunk default, see engine).
   images(params, data, key) -> {name: [N, H, W, C] in [0, 1]}: optional picture grids (samples,
     reconstructions) that `train.run` writes as PNG at checkpoints and at the end; `data` is the
@@ -49,6 +52,7 @@ class Task:
   init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
   update: Callable[[Any, Any, Batch, jax.Array, dict], tuple[Any, Any, Metrics]]
   eval_metrics: Callable[[Any, Batch, jax.Array], Metrics]
+  headline: str
   uses_conv: bool = False
   images: Callable[[Any, dict, jax.Array], dict[str, jax.Array]] | None = None
   eval_splits: tuple[str, ...] = ("train", "test")

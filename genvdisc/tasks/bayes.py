@@ -18,6 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from genvdisc.data import subsets
 from genvdisc.data.datasets import Dataset
 from genvdisc.tasks.shared import require
 
@@ -26,19 +27,15 @@ ClassLogLikelihood = Callable[[jax.Array, jax.Array, jax.Array], jax.Array]
 
 
 def class_log_prior(config, dataset: Dataset) -> np.ndarray:
-  """log p(y) [K] of the classifier: uniform with config.labels_per_class (every seed's training
-  subset holds as many examples of each class), else the training split's class frequencies."""
-  k = dataset.num_classes
-  if config.get("labels_per_class", 0) or dataset.y_train is None:
-    return np.full(k, -math.log(k), np.float32)
-  counts = np.bincount(dataset.y_train, minlength=k)
-  return np.log(counts / counts.sum()).astype(np.float32)
+  """log p(y) [K] of the classifier: the prior of the examples each seed trains on
+  (`subsets.LabelBudget.log_prior`)."""
+  return subsets.label_budget(dataset, config.labels_per_class).log_prior()
 
 
 def class_batch(config, num_classes: int) -> int:
   """config.class_batch, checked: classes scored at once (0: all of them), at most the
   `num_classes` of the data (0 when the task scores no classes)."""
-  n = config.get("class_batch", 0)
+  n = config.class_batch
   require(isinstance(n, int) and n >= 0 and (n <= num_classes or n == 0 or not num_classes),
           "class_batch", n, f"0 (every class at once) or the number of classes to score at "
           f"once, 1 to {max(num_classes, 1)}")
@@ -65,3 +62,14 @@ def marginal_log_prob(class_log_likelihood: ClassLogLikelihood, x: jax.Array, ke
   uniform = np.full(num_classes, -math.log(num_classes), np.float32)
   return jax.nn.logsumexp(joint_log_probs(class_log_likelihood, x, key, uniform, batch), axis=-1)
 
+
+def sampler(sample_given: Callable[..., jax.Array], num_classes: int) -> Callable[..., jax.Array]:
+  """A Task's `sample(params, key, n, labels=None)` from `sample_given(params, key, n, labels)`:
+  a class-conditional model (num_classes = K > 0) without labels first draws y ~ U{0..K-1} with
+  the second half of split(key); an unconditional one (num_classes = 0) gets labels None."""
+  def sample(params, key, n, labels=None):
+    if num_classes and labels is None:
+      key, k_y = jax.random.split(key)
+      labels = jax.random.randint(k_y, (n,), 0, num_classes)
+    return sample_given(params, key, n, labels if num_classes else None)
+  return sample

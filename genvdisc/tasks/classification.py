@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import optax
 from genvdisc import objectives, optim
 from genvdisc.config import to_json_dict
-from genvdisc.data import quantize
+from genvdisc.data import quantize, subsets
 from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
 from genvdisc.models import Model, get_model, get_spec
@@ -63,8 +63,8 @@ def classification(model: Model, data_loss: str, optimizer: optim.Optimizer, num
     del key  # deterministic
     return model.apply(params, x)
 
-  return Task(init=init, update=update, eval_metrics=eval_metrics, uses_conv=uses_conv,
-              predict=predict)
+  return Task(init=init, update=update, eval_metrics=eval_metrics, headline="test_accuracy",
+              uses_conv=uses_conv, predict=predict)
 
 
 def classification_from_config(config, dataset: Dataset) -> Task:
@@ -80,12 +80,12 @@ def classification_from_config(config, dataset: Dataset) -> Task:
     raise ConfigError(f"model {config.model!r} needs {' or '.join(spec.input_kinds)} inputs but "
                       f"dataset {dataset.name!r} is {dataset.kind} {dataset.example_shape}; "
                       "pick another config.model, e.g. 'mlp'")
-  max_shift = config.get("random_shift", 0)
+  max_shift = config.random_shift
   if max_shift < 0 or (max_shift and dataset.kind != "image"):
     raise ConfigError(f"config.random_shift={max_shift!r} is invalid; use 0, or pixels >= 1 "
                       "with an image dataset")
   model, optimizer = model_and_optimizer(config, dataset)
-  num_train = config.get("labels_per_class", 0) * dataset.num_classes or dataset.num_train
+  num_train = subsets.label_budget(dataset, config.labels_per_class).size
   return classification(model, config.objective, optimizer, num_train,
                         uses_conv=spec.uses_conv, max_shift=max_shift)
 
@@ -104,7 +104,7 @@ def model_and_optimizer(config, dataset: Dataset) -> tuple[Model, optim.Optimize
   autoregressive task's tokens (`data.quantize.for_dataset`, raster order), its network being
   `models.autoregressive.autoregressive_classifier`; with config.finetune='head' (a linear
   probe) the optimizer leaves its backbone fixed (`freeze`)."""
-  finetune, pretrained = config.get("finetune", "all"), config.get("pretrained", "")
+  finetune, pretrained = config.finetune, config.pretrained
   require(finetune in FINETUNES, "finetune", finetune,
           "'all' (every parameter trained) or 'head' (a linear probe: the backbone fixed)")
   require(config.model == BACKBONE_MODEL or (finetune == "all" and not pretrained), "model",

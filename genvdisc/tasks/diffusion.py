@@ -2,7 +2,7 @@
 
 An example's D values are quantised (`data.quantize`: digits are their 17 levels k/16, MNIST-1D
 config.quantize_bins bins) and the diffusion runs on x_0 = 2 k/(K - 1) - 1 in [-1, 1]; the
-formulas are in `objectives.diffusion`. The network is `models.denoiser.DENOISERS[config.model]`.
+formulas are in `objectives.diffusion`. The network is `models.REGISTRY["denoiser"][config.model]`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from genvdisc import objectives, optim
 from genvdisc.data import quantize
 from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
-from genvdisc.models.denoiser import DENOISERS
+from genvdisc.models.registry import lookup
 from genvdisc.objectives import diffusion
 from genvdisc.tasks import bayes, shared
 from genvdisc.tasks.base import Task
@@ -45,8 +45,7 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
   sample(params, key, n, labels=None): Algorithm 2, rounded to the levels, decoded to bin centres
     shaped like the data (images: pixels in [0, 1]); conditional without labels: y ~ U{0..K-1}.
   """
-  require(config.model in DENOISERS, "model", config.model,
-          f"one of {', '.join(DENOISERS)} (the denoiser network) for config.task='ddpm'")
+  denoiser = lookup("denoiser", config.model)
   quantizer = quantize.for_dataset(dataset, config.quantize_bins)
   num_steps = config.diffusion_steps
   require(isinstance(num_steps, int) and num_steps >= 1, "diffusion_steps", num_steps,
@@ -65,14 +64,14 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
   num_classes = dataset.num_classes if conditional else 0
   log_prior = bayes.class_log_prior(config, dataset)
   class_batch = bayes.class_batch(config, num_classes)
-  classify_timesteps = config.get("classify_timesteps", 50)
+  classify_timesteps = config.classify_timesteps
   require(not conditional or (isinstance(classify_timesteps, int) and 1 <= classify_timesteps
                               <= num_steps and num_steps % classify_timesteps == 0),
           "classify_timesteps", classify_timesteps,
           f"a divisor of config.diffusion_steps={num_steps}, e.g. {math.gcd(num_steps, 50)}")
   levels = quantizer.num_bins
   try:
-    network = DENOISERS[config.model](num_classes=num_classes, levels=levels if by_levels else 0,
+    network = denoiser(num_classes=num_classes, levels=levels if by_levels else 0,
                                       **config.model_kwargs.to_dict())
   except TypeError as e:
     raise ConfigError(f"config.model_kwargs do not fit the denoiser {config.model!r}: {e}") from None
@@ -143,18 +142,17 @@ def ddpm_from_config(config, dataset: Dataset) -> Task:
     return bayes.marginal_log_prob(lambda x, y, k: -bound(params, x, y, k), x, key, num_classes,
                                    class_batch)
 
-  def sample(params, key, n, labels=None):
-    if conditional and labels is None:
-      key, k_y = jax.random.split(key)
-      labels = jax.random.randint(k_y, (n,), 0, num_classes)
+  def sample_given(params, key, n, labels):
     x0 = diffusion.ancestral_sample(eps_fn(params, labels), schedule, variances, key,
                                     (n, *dataset.example_shape), levels)
     return quantizer.values(quantizer.from_unit((x0 + 1.0) / 2.0))
+
+  sample = bayes.sampler(sample_given, num_classes)
 
   sampling = (f"ancestral sampling T={num_steps} ({config.noise_schedule} schedule), rounded to "
               f"{levels} levels" + (", labels drawn uniformly" if conditional else ""))
   images = (shared.image_grids(config, sample, sampling=sampling) if dataset.kind == "image"
             else None)
-  return Task(init=init, update=update, eval_metrics=eval_metrics, images=images,
-              eval_splits=("test",), sample=sample, log_prob=log_prob,
+  return Task(init=init, update=update, eval_metrics=eval_metrics, headline="test_nll",
+              images=images, eval_splits=("test",), sample=sample, log_prob=log_prob,
               predict=predict if conditional else None)

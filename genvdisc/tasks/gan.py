@@ -75,5 +75,5 @@ def gan_from_config(config, dataset: Dataset) -> Task:
     del labels  # unconditional
     return generate(params["generator"], jax.random.normal(key, (n, latent)))
 
-  return Task(init=init, update=update, eval_metrics=eval_metrics, uses_conv=nets.uses_conv,
-              images=shared.image_grids(config, sample), sample=sample)
+  return Task(init=init, update=update, eval_metrics=eval_metrics, headline="classifier_fid",
+              uses_conv=nets.uses_conv, images=shared.image_grids(config, sample), sample=sample)

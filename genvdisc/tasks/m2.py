@@ -113,5 +113,6 @@ def m2_from_config(config, dataset: Dataset) -> Task:
     z = jax.random.normal(key, (n, latent))
     return likelihood.mean(decoder.apply(params["decoder"], with_label(z, labels)))
 
-  return Task(init=init, update=update, eval_metrics=eval_metrics, eval_splits=("test",),
+  return Task(init=init, update=update, eval_metrics=eval_metrics, headline="test_accuracy",
+              eval_splits=("test",),
               sample_batch=sample_batch, sample=sample, log_prob=unlabelled_bound)

@@ -31,8 +31,8 @@ TASKS: dict[str, Callable[[Any, Dataset], Task]] = {
 
 def from_config(config, dataset: Dataset) -> Task:
   """The task config.task (default classification) for `dataset`; nothing is trained or read."""
-  name = config.get("task", "classification")
+  name = config.task
   if name not in TASKS:
     raise ConfigError(f"unknown task {name!r} (config.task); valid: {', '.join(TASKS)}")
   task = TASKS[name](config, dataset)
-  return with_robustness(task, dataset, name) if config.get("robustness", False) else task
+  return with_robustness(task, dataset, name) if config.robustness else task

@@ -15,7 +15,7 @@ import numpy as np
 from genvdisc import objectives
 from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
-from genvdisc.models.registry import Model, build_generative, get_generative_family
+from genvdisc.models.registry import Model, build_generative, lookup
 
 LIKELIHOODS = ("bernoulli", "gaussian", "categorical", "discretized_logistic")
 BINARIZATIONS = ("dynamic", "none")
@@ -106,14 +106,14 @@ class Likelihood:
     require(kind != "bernoulli" or dynamic or all(on_levels(a, 2) for a in arrays), "likelihood",
             kind, f"a likelihood of the levels of dataset {dataset.name!r}, which is not binary, "
             "e.g. 'categorical', or --config.binarize=dynamic (then of the binarised data)")
-    dequantization = config.get("dequantize", "none")
+    dequantization = config.dequantize
     require(dequantization in DEQUANTIZATIONS, "dequantize", dequantization,
             " or ".join(DEQUANTIZATIONS))
     require(dequantization == "none" or kind == "gaussian", "dequantize", dequantization,
             f"'none' with config.likelihood={kind!r}; only a Gaussian density is dequantised")
     levels = 0
     if kind in ON_LEVELS or dequantization == "uniform":
-      levels = config.get("levels", 17)
+      levels = config.levels
       require(isinstance(levels, int) and levels >= 2, "levels", levels,
               "an integer >= 2, e.g. 17 for digits")
       require(all(on_levels(a, levels) for a in arrays), "levels", levels,
@@ -213,10 +213,10 @@ class Networks(NamedTuple):
 
 def networks(config, decoder_shape: tuple[int, ...], *, encoder: bool = False,
              discriminator: bool = False) -> Networks:
-  """The networks of `models.GENERATIVE_MODELS[config.model]` with config.model_kwargs: a decoder
+  """The networks of `models.REGISTRY["generative"][config.model]` with config.model_kwargs: a decoder
   (generator) from config.latent_dim to `decoder_shape`, and on request an encoder x -> (mean,
   logvar) of z and a discriminator x -> (logit, features)."""
-  family = get_generative_family(config.model)
+  family = lookup("generative", config.model)
   if encoder and family.encoder is None:
     raise ConfigError(f"config.model={config.model!r} has no encoder; use 'mlp' for "
                       f"config.task={config.task!r}")
@@ -244,7 +244,7 @@ def image_grids(config, sample, reconstruct=None, sampling: str = "") -> ImageGr
   """{'samples': n samples, 'reconstructions': n/2 test images interleaved with their
   reconstructions}, n = config.image_grid (None when it is 0); `sampling` says how the samples
   are drawn, for their caption (e.g. 'ancestral sampling T=1000, rounded to 17 levels')."""
-  n = config.get("image_grid", 0)
+  n = config.image_grid
   if not n:
     return None
   captions = {"samples": f"{n} samples" + (f", {sampling}" if sampling else "")}

@@ -48,7 +48,7 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   eval_splits = tuple(config.eval_splits.split(","))
   require(eval_splits in (("train", "test"), ("test",)), "eval_splits", config.eval_splits,
           "'train,test' or 'test'")
-  conditional = config.get("conditional", False)
+  conditional = config.conditional
   require(not conditional or dataset.y_train is not None, "conditional", conditional,
           f"False: dataset {dataset.name!r} has no training labels here")
   iwae = config.task == "iwae"
@@ -58,7 +58,7 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   num_classes, num_dims = dataset.num_classes, math.prod(dataset.example_shape)
   log_prior = bayes.class_log_prior(config, dataset)
   class_batch = bayes.class_batch(config, num_classes)
-  classify_samples = min(config.get("classify_samples", 100), config.iw_samples)
+  classify_samples = min(config.classify_samples, config.iw_samples)
   require(not conditional or classify_samples % min(chunk, classify_samples) == 0,
           "classify_samples", classify_samples,
           f"a multiple of config.iw_chunk={config.iw_chunk} or a value below it")
@@ -155,12 +155,10 @@ def vae_from_config(config, dataset: Dataset) -> Task:
     return bayes.marginal_log_prob(lambda x, y, k: iw_log_likelihood(params, x, y, k), x, k_iw,
                                    num_classes, class_batch)
 
-  def sample(params, key, n, labels=None):
-    if conditional and labels is None:
-      key, k_y = jax.random.split(key)
-      labels = jax.random.randint(k_y, (n,), 0, num_classes)
-    z = jax.random.normal(key, (n, latent))
-    return likelihood.mean(decode(params, z, labels if conditional else None))
+  def sample_given(params, key, n, labels):
+    return likelihood.mean(decode(params, jax.random.normal(key, (n, latent)), labels))
+
+  sample = bayes.sampler(sample_given, num_classes if conditional else 0)
 
   def encode(params, x):
     return encode_q(params, x, None)[0]
@@ -168,7 +166,8 @@ def vae_from_config(config, dataset: Dataset) -> Task:
   def reconstruct(params, x):
     return likelihood.mean(decode(params, encode(params, x), None))
 
-  return Task(init=init, update=update, eval_metrics=eval_metrics, uses_conv=nets.uses_conv,
+  return Task(init=init, update=update, eval_metrics=eval_metrics, headline="test_nll",
+              uses_conv=nets.uses_conv,
               images=shared.image_grids(config, sample, None if conditional else reconstruct),
               eval_splits=eval_splits, sample=sample, log_prob=log_prob,
               encode=None if conditional else encode, predict=predict if conditional else None)

@@ -110,6 +110,6 @@ def vaegan_from_config(config, dataset: Dataset) -> Task:
   def reconstruct(params, x):
     return pixels(params, encode(params, x))
 
-  return Task(init=init, update=update, eval_metrics=eval_metrics, uses_conv=nets.uses_conv,
-              images=shared.image_grids(config, sample, reconstruct), sample=sample,
-              encode=encode)
+  return Task(init=init, update=update, eval_metrics=eval_metrics, headline="classifier_fid",
+              uses_conv=nets.uses_conv,
+              images=shared.image_grids(config, sample, reconstruct), sample=sample, encode=encode)

@@ -68,16 +68,17 @@ def all_finite(tree) -> jax.Array:
 def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, mesh: Mesh,
                  eval_batch_size: int = 1000, example_dtype=jnp.float32,
                  dataset_metrics: Callable[[Any, dict, jax.Array], dict] | None = None,
-                 eval_splits: tuple[str, ...] | None = None, labels_per_class: int = 0,
-                 num_classes: int = 0) -> Trainer:
+                 eval_splits: tuple[str, ...] | None = None,
+                 budget: subsets.LabelBudget | None = None) -> Trainer:
   """Builds the jitted, seed-vmapped, seed-sharded functions of a `Task` (see module docstring).
 
   `data` arguments are dicts {'x_train', 'y_train', 'x_test', 'y_test'} (plus 'x_val', 'y_val'
   with a validation split) of device arrays, replicated over the mesh (`sharding.put_replicated`).
   eval_splits: the splits `evaluate` averages the task's metrics over (default task.eval_splits).
-  labels_per_class > 0: each seed draws its minibatches from its own class-balanced subset of
-  that many training examples per class, `subsets.labelled_subset(run key, y_train, K, m K)`
-  (drawn in-graph from the seed's run key: a seed's subset does not depend on the other seeds).
+  budget: with budget.per_class = m > 0, each seed draws its minibatches from its own
+  class-balanced subset of m training examples per class, `subsets.labelled_subset(run key,
+  y_train, K, m K)` (drawn in-graph from the seed's run key: a seed's subset does not depend on
+  the other seeds); None or m = 0: from the whole training split.
   dataset_metrics(params, data, key) -> {name: scalar}: optional metrics of the whole dataset
   built by the caller (e.g. a judge's classifier-FID of the task's samples against the test
   split), evaluated with the other metrics and stored per seed under their own names.
@@ -133,9 +134,8 @@ def make_trainer(task: Task, example_shape: tuple[int, ...], batch_size: int, me
       sample = lambda k: task.sample_batch(data, state.key, k[0], batch_size)
       return scan_steps(state, lambda s, k: step_one(s, k, sample(k)), keys, num_steps)
     num_train = data["x_train"].shape[0]
-    if labels_per_class:
-      pool = subsets.labelled_subset(state.key, data["y_train"], num_classes,
-                                     labels_per_class * num_classes)
+    if budget is not None and budget.per_class:
+      pool = subsets.labelled_subset(state.key, data["y_train"], budget.num_classes, budget.size)
       idx = pool[jax.vmap(uniform_indices, in_axes=(0, None))(keys[:, 0], pool.shape[0])]
     else:
       idx = jax.vmap(uniform_indices, in_axes=(0, None))(keys[:, 0], num_train)

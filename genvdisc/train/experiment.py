@@ -27,6 +27,7 @@ from genvdisc import hyperparams, rng, sharding
 from genvdisc.data import subsets
 from genvdisc.errors import ConfigError
 from genvdisc.evaluate import frechet
+from genvdisc.tasks.base import Task
 from genvdisc.tasks.registry import from_config as task_from_config
 from genvdisc.train import engine
 from genvdisc.train import stream as stream_lib
@@ -48,16 +49,16 @@ class Run:
 
 def validation_fraction(config) -> float:
   """config.validation_fraction; its default -1 means 0.1 with a sweep and 0 without."""
-  fraction = config.get("validation_fraction", -1.0)
+  fraction = config.validation_fraction
   if fraction == -1.0:
-    return SWEEP_VALIDATION_FRACTION if config.get("sweep", "") else 0.0
+    return SWEEP_VALIDATION_FRACTION if config.sweep else 0.0
   return fraction
 
 
 def sweep_points(config) -> list[dict]:
   """The continuous points of config.sweep ([{}] without one); structural fields are refused
   here (`genvdisc.train.sweep` runs them as separate groups)."""
-  fields = hyperparams.parse_sweep(config.get("sweep", ""))
+  fields = hyperparams.parse_sweep(config.sweep)
   structural = [f for f, _ in fields if f not in hyperparams.CONTINUOUS]
   if structural:
     raise ConfigError(f"config.sweep has structural field(s) {', '.join(structural)}: each value "
@@ -74,7 +75,7 @@ def run_config(config, run: Run):
   alone = hyperparams.apply(config, run.point)
   with alone.unlocked():
     alone.seeds = str(run.seed)
-    if config.get("sweep", ""):
+    if config.sweep:
       alone.validation_fraction = validation_fraction(config)
   return alone
 
@@ -115,7 +116,7 @@ def rerun_command(config, run: Run, workdir: str) -> str:
   WORKDIR/reruns/<run name>. A config built in Python (config_file ''): the flags that turn
   `config` into the run's. A config file that no longer loads is said so, not guessed around."""
   alone = run_config(config, run)
-  spec = config.get("config_file", "")
+  spec = config.config_file
   if not spec:
     return " ".join(differing_flags(alone, config))
   try:
@@ -135,10 +136,15 @@ class Experiment:
   dataset: data_lib.Dataset
   mesh: object
   chunk_steps: int
+  task: Task
   trainer: engine.Trainer
   groups: list[np.ndarray]  # per group, the indices into `runs` of its W slots
   eval_splits: tuple[str, ...] = ("train", "test")
-  image_captions: dict = dataclasses.field(default_factory=dict)  # picture -> what it shows
+
+  @property
+  def image_captions(self) -> dict:
+    """picture name -> what it shows ({} for a task without pictures)."""
+    return {} if self.task.images is None else self.task.images.captions
 
   @property
   def streams(self) -> bool:
@@ -164,7 +170,7 @@ class Experiment:
     x_train, y_train = d.x_train, d.y_train
     if self.streams:
       x_train, y_train = d.x_train.read(
-          np.arange(min(d.num_train, self.config.get("stream_eval_examples", 10_000))))
+          np.arange(min(d.num_train, self.config.stream_eval_examples)))
     splits = {"x_train": x_train, "y_train": y_train, "x_test": d.x_test, "y_test": d.y_test}
     if d.x_val is not None:
       splits.update(x_val=d.x_val, y_val=d.y_val)
@@ -176,7 +182,7 @@ class Experiment:
     any positive intervals work and a run logs, evaluates and saves at the same steps whatever
     its chunk length (its numbers do not depend on the chunking either: module engine)."""
     config = self.config
-    intervals = [i for i in (config.log_every, config.get("eval_every", 0),
+    intervals = [i for i in (config.log_every, config.eval_every,
                              config.checkpoint_every) if i > 0]
     while step < config.num_steps:
       end = min([step + self.chunk_steps, config.num_steps]
@@ -222,26 +228,22 @@ def make_train(config, dataset: data_lib.Dataset | None = None,
   judge: the classifier named by config.judge; its scores of config.fid_samples samples join
   the evaluation.
   """
-  seeds = config_lib.validate(config)
+  config = config_lib.resolve(config)
+  seeds = config_lib.parse_seeds(config.seeds)
   points = sweep_points(config)
-  select = config.get("select", "")
-  if select and not select.startswith("val_"):
-    raise ConfigError(f"config.select={select!r} is invalid; choose by a validation metric, e.g. "
-                      "val_accuracy or val_nll (test numbers are never used for choosing)")
   if dataset is None:
-    dataset = data_lib.load(config.dataset, split_seed=config.get("split_seed", 0),
-                            data_dir=config.get("data_dir") or None,
-                            max_length=config.get("max_length", 256),
-                            stream=config.get("input", "device") == "stream")
+    dataset = data_lib.load(config.dataset, split_seed=config.split_seed,
+                            data_dir=config.data_dir or None, max_length=config.max_length,
+                            stream=config.input == "stream")
   fraction = validation_fraction(config)
   if fraction:
-    dataset = subsets.hold_out_validation(dataset, fraction, config.get("split_seed", 0))
+    dataset = subsets.hold_out_validation(dataset, fraction, config.split_seed)
   config_lib.check_fits_dataset(config, dataset)
   task = task_from_config(config, dataset)
   for point in points:
     if point:  # each point's values pass the same checks as a config holding them
       point_config = hyperparams.apply(config, point)
-      config_lib.validate(point_config)
+      config_lib.resolve(point_config)
       task_from_config(point_config, dataset)
   runs = [Run(name=str(seed) if not point else f"{hyperparams.label(point)},seed={seed}",
               seed=seed, point=point, label=hyperparams.label(point),
@@ -253,26 +255,25 @@ def make_train(config, dataset: data_lib.Dataset | None = None,
   chunk_steps = (engine.default_chunk_steps(jax.default_backend(), task.uses_conv)
                  if config.chunk_steps == -1 else config.chunk_steps)
   eval_splits = tuple(task.eval_splits) + (("val",) if dataset.x_val is not None else ())
-  labels_per_class = config.get("labels_per_class", 0)
-  if labels_per_class and task.sample_batch is not None:
-    raise ConfigError(f"config.labels_per_class={labels_per_class} does not apply to "
+  budget = subsets.label_budget(dataset, config.labels_per_class)
+  if budget.per_class and task.sample_batch is not None:
+    raise ConfigError(f"config.labels_per_class={budget.per_class} does not apply to "
                       f"task {config.task!r}, which draws its own minibatches; use 0")
   trainer = engine.make_trainer(task, dataset.example_shape, config.batch_size, mesh,
                                 config.eval_batch_size, dataset.x_train.dtype, dataset_metrics,
-                                eval_splits, labels_per_class, dataset.num_classes)
+                                eval_splits, budget)
   width = sharding.group_width(config.seed_group, mesh)
   groups = rng.seed_groups(tuple(range(len(runs))), width)  # run indices, padded like seeds
-  return Experiment(config, runs, dataset, mesh, chunk_steps, trainer, groups, eval_splits,
-                    {} if task.images is None else task.images.captions)
+  return Experiment(config, runs, dataset, mesh, chunk_steps, task, trainer, groups, eval_splits)
 
 
 def _judge_metrics(config, task, judge: frechet.Judge):
   """dataset_metrics(params, data, key): the judge's scores of config.fid_samples samples."""
-  if judge.name != config.get("judge", ""):
+  if judge.name != config.judge:
     raise ConfigError(f"the judge passed in is {judge.name!r} but config.judge="
-                      f"{config.get('judge', '')!r}; pass the judge the config names")
+                      f"{config.judge!r}; pass the judge the config names")
   frechet.check_judge_data(judge.name, judge.dataset, judge.split_seed, config.dataset,
-                           config.get("split_seed", 0))
+                           config.split_seed)
   if task.sample is None:
     raise ConfigError(f"config.task={config.task!r} draws no samples to judge; use "
                       "--config.judge=''")

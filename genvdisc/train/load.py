@@ -27,13 +27,13 @@ from typing import Any
 import jax
 import ml_collections
 
+from genvdisc import config as config_lib
 from genvdisc import data as data_lib
 from genvdisc import hyperparams, rng, sharding
 from genvdisc import results as results_lib
 from genvdisc.errors import ConfigError, WorkdirError
 from genvdisc.evaluate import frechet
 from genvdisc.tasks.base import Task
-from genvdisc.tasks.registry import from_config as task_from_config
 from genvdisc.train import run as run_lib
 from genvdisc.train import sweep as sweep_lib
 from genvdisc.train import workdir as workdir_lib
@@ -93,13 +93,14 @@ class Trained:
     return out
 
 
-def read_config(workdir: str) -> ml_collections.ConfigDict:
-  """The config a workdir's run was trained with (its config.json)."""
+def read_config(workdir: str) -> ml_collections.FrozenConfigDict:
+  """The config a workdir's run was trained with (its config.json), resolved (a field added to
+  the schema since reads back as its default)."""
   path = os.path.join(workdir, workdir_lib.CONFIG_JSON)
   if not os.path.exists(path):
     raise WorkdirError(f"{workdir!r} holds no run ({workdir_lib.CONFIG_JSON}); pass the workdir "
                        "of a trained run")
-  return ml_collections.ConfigDict(results_lib.read_json(path))
+  return config_lib.resolve(results_lib.read_json(path))
 
 
 def load(workdir: str, step: int | None = None, dataset: data_lib.Dataset | None = None,
@@ -113,12 +114,11 @@ def load(workdir: str, step: int | None = None, dataset: data_lib.Dataset | None
     experiment = make_train(group, dataset, judge)
     group_workdir = os.path.join(workdir, label) if label else workdir
     states = run_lib.restore_groups(experiment, group_workdir, step)
-    task = task_from_config(group, experiment.dataset)
     at_step = int(sharding.to_host(states[0].step)[0])
     by_name = {run.name: run for run in experiment.runs}
     for name, params in run_lib.run_params(experiment, states).items():
       full = sweep_lib.run_name(label, name) if label else name
       runs[full] = TrainedRun(full, by_name[name].seed, {**point, **by_name[name].point}, at_step,
-                              params, group, task, experiment.dataset)
+                              params, group, experiment.task, experiment.dataset)
     restored.append((label, experiment, states))
   return Trained(config, runs, restored)

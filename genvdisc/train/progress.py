@@ -46,9 +46,9 @@ def describe_evaluation(config, num_seeds: int, num_groups: int,
   examples, IW-NLL k=5000 in chunks of 100, classifier-FID/IS of 1000 samples'."""
   splits = " + ".join(f"{split} split {size} examples" for split, size in split_sizes.items())
   text = f"{num_seeds} seeds in {num_groups} group{'s' * (num_groups > 1)}: {splits}"
-  if config.get("task", "classification") in ("vae", "iwae"):
+  if config.task in ("vae", "iwae"):
     text += f", IW-NLL k={config.iw_samples} in chunks of {min(config.iw_chunk, config.iw_samples)}"
-  if config.get("judge", ""):
+  if config.judge:
     text += f", classifier-FID/IS of {config.fid_samples} samples"
   return text
 

@@ -1,4 +1,6 @@
-"""`train_and_evaluate(config, workdir)`: the Python loop over chunks, checkpoints and results.
+"""`train_runs(config, workdir)`: the Python loop over chunks, checkpoints and results of one
+compiled group of runs (`train.sweep.train_and_evaluate`, the public entry, runs a sweep's
+structural groups through it one after another).
 
 `make_train(config)` (`train.experiment`) builds everything static without touching the disk: the
 runs (sweep points x seeds), their groups and the jitted trainer; a config with `judge` set needs
@@ -50,16 +52,17 @@ from genvdisc.train import workdir as workdir_lib
 from genvdisc.train.experiment import Experiment, make_train, rerun_command, validation_fraction
 from genvdisc.train.preemption import Preempted, PreemptionGuard, pause_if_asked
 
-def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
-                       dataset: data_lib.Dataset | None = None,
-                       judge: frechet.Judge | None = None) -> dict:
+def train_runs(config, workdir: str, log=print, overwrite: bool = False,
+               dataset: data_lib.Dataset | None = None,
+               judge: frechet.Judge | None = None) -> dict:
   """Trains every run of `config` in `workdir` (resuming if possible) and returns results.json.
 
   overwrite: discard whatever run `workdir` holds (checkpoints, results) and start afresh.
   dataset, judge: as in `make_train`; a config with `judge` set needs its judge.
   Raises `Preempted` after SIGTERM/SIGINT (checkpoint saved; rerun to resume).
   """
-  if config.get("judge", "") and judge is None:
+  config = config_lib.resolve(config)
+  if config.judge and judge is None:
     raise ConfigError(f"config.judge={config.judge!r} needs its judge classifier: build it with "
                       "experiments.judges.load_judge and pass judge=, or set --config.judge=''")
   experiment = make_train(config, dataset, judge)
@@ -99,27 +102,12 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
       curves.close()
     checkpointer.close()
   curves.flag_loss_increased(per_seed)
-  wall = time.time() - start_time
-  results = {
-      "config": config_lib.to_json_dict(config),
-      "seeds": sorted({run.seed for run in experiment.runs}),
-      "seed_group": int(config.seed_group),
-      "chunk_steps": experiment.chunk_steps,
-      "mesh": sharding.describe(experiment.mesh),
-      "resumed_from_step": start_step,
-      "validation_fraction": validation_fraction(config),
-      "runs": {run.name: {"seed": run.seed, "point": run.point,
-                          "rerun": rerun_command(config, run, workdir)}
-               for run in experiment.runs},
-      "per_seed": per_seed,
-      "summary": results_lib.summarize(per_seed),
-      **results_lib.sweep_summary(config_lib.to_json_dict(config), experiment.runs, per_seed),
-      "memory": estimate or None,
-      "curves": curves.points,
-      "versions": results_lib.package_versions(),
-      "provenance": results_lib.provenance(),
-      "wall_time_s": wall,
-  }
+  results = results_lib.build(
+      config_lib.to_json_dict(config), per_seed, time.time() - start_time, experiment.runs,
+      rerun=lambda run: rerun_command(config, run, workdir), seed_group=int(config.seed_group),
+      chunk_steps=experiment.chunk_steps, mesh=sharding.describe(experiment.mesh),
+      resumed_from_step=start_step, validation_fraction=validation_fraction(config),
+      memory=estimate or None, curves=curves.points)
   workdir_lib.write_results(workdir, results)
   return results
 
@@ -133,7 +121,8 @@ def restore_states(config, workdir: str, step: int | None = None,
 def restore_seed_params(config, workdir: str, dataset: data_lib.Dataset | None = None) -> dict:
   """{seed: params} of the newest checkpoint in `workdir` (padded repeats dropped; not for
   sweeps: `genvdisc.load` reads any workdir)."""
-  if config.get("sweep", ""):
+  config = config_lib.resolve(config)
+  if config.sweep:
     raise ConfigError("restore_seed_params reads one run per seed; load a sweep's runs with "
                       "genvdisc.load(workdir)")
   experiment = make_train(config, dataset)
@@ -151,7 +140,7 @@ def pretrained_run(config) -> dict | None:
   """The config.json of config.pretrained's run (None when config.pretrained is ''), checked
   before anything is written or restored: a finished run (results.json) of every seed of
   `config` whose network is the classifier's backbone (`classification.check_pretrained`)."""
-  workdir = config.get("pretrained", "")
+  workdir = config.pretrained
   if not workdir:
     return None
   if not os.path.exists(os.path.join(workdir, workdir_lib.RESULTS_JSON)):
@@ -225,8 +214,7 @@ def _train(experiment: Experiment, states: list, data: dict, step: int,
       losses = curves.add_losses(step, _mean_losses(experiment, unlogged))
       unlogged = []
       ticker.report(step, losses, [s for s, up in curves.loss_increased().items() if up])
-    eval_every = config.get("eval_every", 0)
-    evaluated = eval_every and step % eval_every == 0 and step < num_steps
+    evaluated = config.eval_every and step % config.eval_every == 0 and step < num_steps
     if evaluated:
       curves.add(step, _evaluate(experiment, states, data, ticker, step))
     if logged or evaluated:
@@ -273,7 +261,7 @@ def _mean_losses(experiment: Experiment, chunks: list[list]) -> dict[str, float]
 
 
 def _check_divergence(experiment: Experiment, states: list) -> None:
-  if not experiment.config.get("halt_on_divergence", False):
+  if not experiment.config.halt_on_divergence:
     return
   diverged_at = [sharding.to_host(s.diverged_at) for s in states]
   for g, slot, run in experiment.run_slots():

@@ -1,11 +1,12 @@
-"""`train_and_evaluate` for any config.sweep: structural fields become groups run one after another.
+"""`train_and_evaluate`, the one entry that trains a config: a sweep's structural fields become
+groups run one after another.
 
 Continuous fields (`genvdisc.hyperparams.CONTINUOUS`) are one vmapped run axis inside a group
-(`train.run`). Each combination of structural values (sizes, batch size, step count, model) is
-its own compiled group, trained in `<workdir>/<label>/` (e.g. `batch_size=32/`) as an ordinary
-run with the continuous part of the sweep; `<workdir>/results.json` then lists every run of
-every group, the points' summaries and the selected point, as a single-group sweep does. Every
-group is built (and its config checked) before the first one trains.
+(`train.run.train_runs`). Each combination of structural values (sizes, batch size, step count,
+model) is its own compiled group, trained in `<workdir>/<label>/` (e.g. `batch_size=32/`) as an
+ordinary run with the continuous part of the sweep; `<workdir>/results.json` then lists every
+run of every group, the points' summaries and the selected point, as a single-group sweep does.
+Every group is built (and its config checked) before the first one trains.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def sweep_text(fields: list[tuple[str, list]]) -> str:
 def group_configs(config) -> list[tuple[dict, object]]:
   """[(structural point, its config with the continuous part of the sweep)] ([] without
   structural fields)."""
-  fields = hyperparams.parse_sweep(config.get("sweep", ""))
+  fields = hyperparams.parse_sweep(config.sweep)
   structural = [(f, v) for f, v in fields if f not in hyperparams.CONTINUOUS]
   if not structural:
     return []
@@ -57,11 +58,13 @@ def check(config, dataset: data_lib.Dataset | None = None) -> None:
 def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
                        dataset: data_lib.Dataset | None = None,
                        judge: frechet.Judge | None = None) -> dict:
-  """`train.run.train_and_evaluate`, or for a sweep with structural fields, every group in turn
-  (module docstring) and their combined results."""
+  """Trains every run of `config` in `workdir` and returns results.json: `train.run.train_runs`,
+  or for a sweep with structural fields, every group in turn (module docstring) and their
+  combined results. The one public entry (`experiments.main` and the tables call it)."""
+  config = config_lib.resolve(config)
   groups = group_configs(config)
   if not groups:
-    return run_lib.train_and_evaluate(config, workdir, log, overwrite, dataset, judge)
+    return run_lib.train_runs(config, workdir, log, overwrite, dataset, judge)
   for _, group in groups:
     experiment_lib.make_train(group, dataset, judge)  # every group's config checked first
   stored = workdir_lib.claim(workdir, config, overwrite)
@@ -72,8 +75,8 @@ def train_and_evaluate(config, workdir: str, log=print, overwrite: bool = False,
   for point, group in groups:
     label = hyperparams.label(point)
     log(f"[{config.name}] structural group {label} ({len(parts) + 1}/{len(groups)})")
-    parts.append((point, run_lib.train_and_evaluate(group, os.path.join(workdir, label), log,
-                                                    overwrite, dataset, judge)))
+    parts.append((point, run_lib.train_runs(group, os.path.join(workdir, label), log, overwrite,
+                                            dataset, judge)))
   results = combine(config, parts, workdir)
   workdir_lib.write_results(workdir, results)
   return results
@@ -101,20 +104,9 @@ def combine(config, parts: list[tuple[dict, dict]], workdir: str) -> dict:
       merged = curves.setdefault(entry["step"], {})
       merged.update({run_name(label, n): m for n, m in entry["per_seed"].items()})
     groups.append({"label": label, "wall_time_s": part["wall_time_s"], "memory": part["memory"]})
-  as_json = config_lib.to_json_dict(config)
-  return {
-      "config": as_json,
-      "seeds": sorted({run.seed for run in runs}),
-      "seed_group": int(config.seed_group),
-      "validation_fraction": experiment_lib.validation_fraction(config),
-      "groups": groups,
-      "runs": {run.name: {"seed": run.seed, "point": run.point,
-                          "rerun": experiment_lib.rerun_command(config, run, workdir)}
-               for run in runs},
-      "per_seed": per_run,
-      **results_lib.sweep_summary(as_json, runs, per_run),
-      "curves": [{"step": step, "per_seed": curves[step]} for step in sorted(curves)],
-      "versions": results_lib.package_versions(),
-      "provenance": results_lib.provenance(),
-      "wall_time_s": sum(g["wall_time_s"] for g in groups),
-  }
+  return results_lib.build(
+      config_lib.to_json_dict(config), per_run, sum(g["wall_time_s"] for g in groups), runs,
+      rerun=lambda run: experiment_lib.rerun_command(config, run, workdir),
+      seed_group=int(config.seed_group),
+      validation_fraction=experiment_lib.validation_fraction(config), groups=groups,
+      curves=[{"step": step, "per_seed": curves[step]} for step in sorted(curves)])

@@ -14,10 +14,10 @@
                       own loss, the reference of the loss warning) and the evaluations (every
                       config.eval_every steps and at the end), merged when both fall on one
                       step; a continued run keeps the shorter run's, its final evaluation too
-  curves.png          the curves as mean ± std bands (genvdisc.evaluate.curves), at the end
+  curves.png          the curves as mean ± std bands (genvdisc.report.curves), at the end
   sweep.md, sweep.csv, sweep.png   a sweep's points side by side: every field's value, the
                       validation and test metrics over seeds, the selected point
-                      (genvdisc.evaluate.sweeps), at the end
+                      (genvdisc.report.sweeps), at the end
   tensorboard/        TensorBoard event files, a run per seed and their mean (train.metric_writer)
   images/             PNG grids of tasks that draw pictures, per seed and step
   PREEMPTED           written when SIGTERM/SIGINT stopped the run (removed on resume)
@@ -34,10 +34,11 @@ from genvdisc import config as config_lib
 from genvdisc import distributed, optim
 from genvdisc import results as results_lib
 from genvdisc.checkpoint import Checkpointer
-from genvdisc.errors import CheckpointError, WorkdirError
-from genvdisc.evaluate import curves as curves_lib
-from genvdisc.evaluate import images as images_lib
-from genvdisc.evaluate import sweeps as sweeps_lib
+from genvdisc.errors import CheckpointError, ConfigError, WorkdirError
+from genvdisc.report import curves as curves_lib
+from genvdisc.report import plots
+from genvdisc.report import runs as runs_report
+from genvdisc.report import sweeps as sweeps_lib
 from genvdisc.train import progress
 from genvdisc.train.metric_writer import MetricWriter
 
@@ -102,8 +103,11 @@ def claim(workdir: str, config, overwrite: bool = False, log=lambda line: None) 
 def _continues(workdir: str, stored: dict, config) -> bool:
   """Whether the run stored in `workdir` (its config.json, `stored`) is continued to
   config.num_steps (False: the same run); raises a one-line WorkdirError for any other config."""
-  wanted = config_lib.to_json_dict(config)
-  stored = {**{k: v for k, v in config_lib.ADDED_FIELDS.items() if k in wanted}, **stored}
+  wanted = config_lib.to_json_dict(config_lib.resolve(config))
+  try:  # a field added to the schema since reads back as its default
+    stored = config_lib.to_json_dict(config_lib.resolve(stored))
+  except ConfigError:  # a field since removed: the diff names it
+    pass
   diff = sorted(k for k in set(stored) | set(wanted)
                 if stored.get(k) != wanted.get(k) and k not in config_lib.RUN_CONTROL_FIELDS)
   fix = "use a new --workdir, or --overwrite to discard it"
@@ -112,7 +116,7 @@ def _continues(workdir: str, stored: dict, config) -> bool:
       raise WorkdirError(f"workdir {workdir!r} holds a run with a different config (fields: "
                          f"{', '.join(diff)}); {fix}")
     return False
-  steps, schedule = stored["num_steps"], config.get("lr_schedule", "constant")
+  steps, schedule = stored["num_steps"], config.lr_schedule
   if config.num_steps < steps:
     raise WorkdirError(f"workdir {workdir!r} holds a {steps}-step run, longer than "
                        f"config.num_steps={config.num_steps}; {fix}")
@@ -132,7 +136,7 @@ def restore_newest(checkpointer: Checkpointer, states: list, config, workdir: st
   step, restored, unreadable = checkpointer.newest_readable({"groups": states})
   if unreadable:
     names = ", ".join(f"{s} ({type(e).__name__})" for s, e in unreadable)
-    if step is None and not config.get("allow_fresh_start", False):
+    if step is None and not config.allow_fresh_start:
       raise CheckpointError(
           f"no readable checkpoint in {checkpointer.directory} (unreadable steps: {names}); "
           "repair or remove them, or pass --config.allow_fresh_start=True to train from step 0")
@@ -169,7 +173,7 @@ def write_results(workdir: str, results: dict) -> None:
     sweeps_lib.write(results, workdir)
   results_lib.write_json_atomic(os.path.join(workdir, RESULTS_JSON), results)
   results_lib.write_text_atomic(os.path.join(workdir, RESULTS_MD), "\n".join(
-      [results_lib.table_header(), *results_lib.markdown_rows(results)]) + "\n")
+      [runs_report.table_header(), *runs_report.markdown_rows(results)]) + "\n")
 
 
 def write_images(workdir: str, step: int, group_images: list[dict], seed_slots, config_name: str,
@@ -180,9 +184,9 @@ def write_images(workdir: str, step: int, group_images: list[dict], seed_slots, 
     return
   for g, slot, seed in seed_slots:
     for name, images in group_images[g].items():
-      images_lib.save_grid(os.path.join(workdir, IMAGES_DIR, f"{name}_seed{seed}_step{step}.png"),
-                           images[slot], caption=images_lib.grid_caption(
-                               config_name, seed, step, captions.get(name, name)))
+      plots.save_grid(os.path.join(workdir, IMAGES_DIR, f"{name}_seed{seed}_step{step}.png"),
+                      images[slot], caption=plots.grid_caption(
+                          config_name, seed, step, captions.get(name, name)))
 
 
 def load_curves(workdir: str, up_to_step: int) -> list[dict]:

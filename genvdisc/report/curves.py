@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from genvdisc import results
+from genvdisc.report import plots
 
 SKIPPED = ("diverged_at_step",)
 
@@ -58,15 +59,13 @@ def plot(curves: list[dict], path: str, title: str) -> None:
   if not names:
     return
   groups = points(curves)
-  import matplotlib
-  matplotlib.use("Agg")
-  from matplotlib import pyplot as plt
   columns = min(3, len(names))
   rows = math.ceil(len(names) / columns)
-  fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False)
+  fig, axes = plots.pyplot().subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows),
+                                      squeeze=False)
   for ax, name in zip(axes.flat, names):
     for i, (label, runs) in enumerate(groups.items()):
-      draw_band(ax, *series(curves, name, runs), f"C{i % 10}", label or None)
+      plots.band(ax, *series(curves, name, runs), f"C{i % 10}", label or None)
     ax.set_title(name, fontsize=10)
     ax.set_xlabel("step")
     ax.grid(alpha=0.3)
@@ -76,18 +75,4 @@ def plot(curves: list[dict], path: str, title: str) -> None:
     ax.set_visible(False)
   per = " per sweep point" if len(groups) > 1 else ""
   fig.suptitle(f"{title}: mean ± std over seeds{per} (faint: each seed)", fontsize=11)
-  fig.tight_layout()
-  results.write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
-  plt.close(fig)
-
-
-def draw_band(ax, steps, means, stds, per_seed: dict, color: str, label: str | None) -> None:
-  """One `series` on `ax`: each seed a faint line, the mean with a ± std band (an error bar
-  when there is one step), in `color`, named `label` in the legend."""
-  for seed_steps, values in per_seed.values():
-    ax.plot(seed_steps, values, color=color, alpha=0.25, linewidth=0.8, zorder=1)
-  if len(steps) == 1:
-    ax.errorbar(steps, means, yerr=stds, fmt="o", capsize=4, color=color, zorder=3, label=label)
-  elif len(steps):
-    ax.fill_between(steps, means - stds, means + stds, color=color, alpha=0.25, zorder=2)
-    ax.plot(steps, means, color=color, linewidth=1.5, zorder=3, label=label)
+  plots.save_figure(fig, path, dpi=100)

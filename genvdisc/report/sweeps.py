@@ -3,7 +3,7 @@
 One row per point, in the sweep's order: every swept field's value, the point's seeds (its
 diverged or loss-increased ones named), the selection metric on the validation split
 (`selected["metric"]`, else `results.selection_metric`, e.g. val_accuracy), the task's headline
-test metric (`results.headline`), each as mean ± sample std over the seeds that did not diverge
+test metric (`format.headline`), each as mean ± sample std over the seeds that did not diverge
 (as `results.summarize`), and whether the point is the selected one. sweep.md shows the numbers
 scaled as the results rows do (accuracy in %); sweep.csv holds them unscaled to 5 decimals,
 with n (the seeds counted) per metric and `selected` 1/0.
@@ -16,8 +16,6 @@ a ± std band over seeds; the selected point is a red star.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from typing import NamedTuple
 
@@ -25,6 +23,8 @@ import numpy as np
 
 from genvdisc import hyperparams
 from genvdisc import results as results_lib
+from genvdisc.report import format as fmt
+from genvdisc.report import plots
 
 SWEEP_MD = "sweep.md"
 SWEEP_CSV = "sweep.csv"
@@ -42,8 +42,7 @@ class PointRow(NamedTuple):
 
   def metric(self, key: str) -> tuple[float, ...]:
     """The values of metric `key` over the seeds that did not diverge (those `summarize` counts)."""
-    return tuple(m[key] for m in self.per_seed.values()
-                 if m.get("diverged_at_step") is None and results_lib.is_number(m.get(key)))
+    return fmt.seed_values(self.per_seed, key)
 
 
 def _value(value):
@@ -60,17 +59,18 @@ def swept_fields(results: dict) -> list[str]:
   return list(results["points"][0]["point"]) if results["points"] else []
 
 
-def metrics(results: dict) -> tuple[results_lib.Headline, results_lib.Headline]:
+def metrics(results: dict) -> tuple[fmt.Metric, fmt.Metric]:
   """(selection metric, test headline metric); the selection metric reads as its test twin
-  (val_accuracy: 'val acc %', scaled to %), any other (e.g. val_loss) unscaled under its own
-  name; its key is '' when the task has none (classifier-FID)."""
+  (val_accuracy: 'val acc %', scaled to %), any other (e.g. val_loss) unscaled to 4 decimals
+  under its own name; its key and label are '' when the task has none (classifier-FID)."""
   config = results["config"]
-  test = results_lib.headline(config)
+  test = fmt.headline(config)
   select = (results.get("selected") or {}).get("metric") or results_lib.selection_metric(config)
   if select and select.removeprefix("val_") == test.key.removeprefix("test_"):
-    return results_lib.Headline(select, test.label.replace("test", "val", 1), test.scale,
-                                test.digits), test
-  return results_lib.Headline(select, select, 1.0, 4), test
+    return fmt.Metric(select, test.stat._replace(label=test.stat.label.replace("test", "val", 1))
+                      ), test
+  lower = bool(select) and not results_lib.higher_is_better(select)
+  return fmt.Metric(select, fmt.Stat(select, 1.0, 4, lower)), test
 
 
 def point_rows(results: dict) -> list[PointRow]:
@@ -85,12 +85,8 @@ def point_rows(results: dict) -> list[PointRow]:
   return rows
 
 
-def _text(metric: results_lib.Headline, values) -> str:
-  if not values:
-    return "-"
-  stat = results_lib.mean_std(values)
-  return (f"{metric.scale * stat['mean']:.{metric.digits}f} ± "
-          f"{metric.scale * stat['std']:.{metric.digits}f}")
+def _text(metric: fmt.Metric, values) -> str:
+  return metric.stat.text(values) if values else "-"
 
 
 def markdown(results: dict) -> str:
@@ -101,25 +97,19 @@ def markdown(results: dict) -> str:
           f"({results.get('validation_fraction', 0):g} of the training split): "
           f"{chosen['label']}. Test numbers are reported, never used to choose."
           if chosen else "No point selected: no validation metric (set config.select).")
-  header = [*fields, "seeds", select.label or "validation", test.label, "selected"]
-  lines = [head, "", "| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
-  for row in point_rows(results):
-    cells = [*(show(f, row.values[f]) for f in fields),
-             f"{len(row.per_seed)}{results_lib.flagged_seeds(row.per_seed)}",
-             _text(select, row.metric(select.key)), _text(test, row.metric(test.key)),
-             "✓" if row.selected else ""]
-    lines.append("| " + " | ".join(cells) + " |")
-  return "\n".join(lines) + "\n"
+  header = [*fields, "seeds", select.stat.label or "validation", test.stat.label, "selected"]
+  rows = [[*(show(f, row.values[f]) for f in fields), fmt.seeds_text(row.per_seed),
+           _text(select, row.metric(select.key)), _text(test, row.metric(test.key)),
+           "✓" if row.selected else ""] for row in point_rows(results)]
+  return "\n".join([head, "", fmt.markdown_table(header, rows)]) + "\n"
 
 
 def csv_text(results: dict) -> str:
   """sweep.csv: one line per point, numbers unscaled (module docstring)."""
   fields, (select, test) = swept_fields(results), metrics(results)
-  buffer = io.StringIO()
-  writer = csv.writer(buffer, lineterminator="\n")
   names = [m.key or "validation" for m in (select, test)]
   parts = [f"{name}_{part}" for name in names for part in ("n", "mean", "std")]
-  writer.writerow([*fields, "seeds", *parts, "selected"])
+  lines = [[*fields, "seeds", *parts, "selected"]]
   for row in point_rows(results):
     numbers = []
     for metric in (select, test):
@@ -127,9 +117,9 @@ def csv_text(results: dict) -> str:
       stat = results_lib.mean_std(values) if values else None
       numbers += ([stat["n"], f"{stat['mean']:.5f}", f"{stat['std']:.5f}"] if stat
                   else [0, "", ""])
-    writer.writerow([*(show(f, row.values[f]) for f in fields), len(row.per_seed), *numbers,
-                     int(row.selected)])
-  return buffer.getvalue()
+    lines.append([*(show(f, row.values[f]) for f in fields), len(row.per_seed), *numbers,
+                  int(row.selected)])
+  return fmt.csv_text(lines)
 
 
 def axis(field: str, values: list) -> tuple[list[float], bool]:
@@ -160,8 +150,8 @@ def draw_field(ax_validation, ax_test, results: dict, field: str) -> None:
       if not scored:
         continue
       x = np.asarray([s[0] for s in scored])
-      mean = metric.scale * np.asarray([s[1]["mean"] for s in scored])
-      std = metric.scale * np.asarray([s[1]["std"] for s in scored])
+      mean = metric.stat.scale * np.asarray([s[1]["mean"] for s in scored])
+      std = metric.stat.scale * np.asarray([s[1]["std"] for s in scored])
       line, = ax.plot(x, mean, marker="o", label=name or None)
       ax.fill_between(x, mean - std, mean + std, color=line.get_color(), alpha=0.2)
       for xi, mi, (_, _, row) in zip(x, mean, scored):
@@ -173,8 +163,7 @@ def draw_field(ax_validation, ax_test, results: dict, field: str) -> None:
       ax.minorticks_off()
     ax.set_xticks(positions, [show(field, v) for v in distinct])
     ax.set_xlabel(field)
-    lower = metric.key and not results_lib.higher_is_better(metric.key)
-    ax.set_ylabel((metric.label or "no validation metric") + " (lower is better)" * bool(lower))
+    ax.set_ylabel(plots.axis_label(metric.stat) if metric.key else "no validation metric")
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
       ax.legend(fontsize=7)
@@ -182,19 +171,14 @@ def draw_field(ax_validation, ax_test, results: dict, field: str) -> None:
 
 def plot(results: dict, path: str, title: str) -> None:
   """Writes sweep.png (module docstring) atomically to `path`."""
-  import matplotlib
-  matplotlib.use("Agg")
-  from matplotlib import pyplot as plt
   fields = swept_fields(results)
-  fig, axes = plt.subplots(2, len(fields), figsize=(max(5.0, 4.6 * len(fields)), 6.6),
+  fig, axes = plots.pyplot().subplots(2, len(fields), figsize=(max(5.0, 4.6 * len(fields)), 6.6),
                            squeeze=False)
   for column, field in enumerate(fields):
     draw_field(axes[0, column], axes[1, column], results, field)
   fig.suptitle(f"{title}\nmean ± std over seeds; red star: the point selected on validation",
                fontsize=10)
-  fig.tight_layout()
-  results_lib.write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
-  plt.close(fig)
+  plots.save_figure(fig, path, dpi=100)
 
 
 def write(results: dict, directory: str) -> None:
