@@ -101,24 +101,21 @@ def higher_is_better(metric: str) -> bool:
   raise ValueError(f"no known direction for metric {metric!r}")
 
 
-def selection_metric(config: dict) -> str:
-  """config.select, else the validation twin of the task's headline (test_accuracy ->
+def selection_metric(select: str, headline: str) -> str:
+  """config.select (`select`), else the validation twin of the task's headline (test_accuracy ->
   val_accuracy); '' when the headline has no split (classifier-FID)."""
-  key = headline_key(config)
-  default = "val_" + key.removeprefix("test_") if key.startswith("test_") else ""
-  return config.get("select", "") or default
+  return select or ("val_" + headline.removeprefix("test_") if headline.startswith("test_") else "")
 
 
-def sweep_summary(config: dict, runs, per_run: dict[str, dict]) -> dict:
+def sweep_summary(select: str, runs, per_run: dict[str, dict]) -> dict:
   """A sweep's `points` (each: its values, label, run names and `summarize` of its runs),
-  `selected`: the point with the best mean of the validation metric `selection_metric(config)`
-  (None when no point has it), and `summary`: the selected point's own (`summary_of` names it;
-  {} when none is selected), so that no number averages over different hyperparameters.
-  runs: objects with .name, .point and .label. {} without a sweep. Test metrics are reported for
-  every point and never used here."""
-  if not config.get("sweep", ""):
+  `selected`: the point with the best mean of the validation metric `select`
+  (`selection_metric`; None when no point has it), and `summary`: the selected point's own
+  (`summary_of` names it; {} when none is selected), so that no number averages over different
+  hyperparameters. runs: objects with .name, .point and .label; {} when no run has a point (no
+  sweep). Test metrics are reported for every point and never used here."""
+  if not any(run.point for run in runs):
     return {}
-  select = selection_metric(config)
   points = {}
   for run in runs:
     entry = points.setdefault(run.label, {"label": run.label, "point": run.point, "runs": []})
@@ -138,14 +135,16 @@ def sweep_summary(config: dict, runs, per_run: dict[str, dict]) -> dict:
                          else "no point: none has the selection metric")}
 
 
-def build(config: dict, per_seed: dict[str, dict], wall_time_s: float, runs=None,
-          rerun: Callable | None = None, **extra) -> dict:
+def build(config: dict, per_seed: dict[str, dict], wall_time_s: float, headline: str, runs=None,
+          rerun: Callable | None = None, select: str = "", **extra) -> dict:
   """The results dict of every producer (a run, a structural sweep, a closed-form fit):
-  `config` (as JSON), `seeds`, `runs` ({name: {'seed', 'point', 'rerun': rerun(run) when
-  given}}), `per_seed` (each run's metrics; 'diverged_at_step' is None unless the producer
-  reports a step: a closed-form fit never diverges), `summary` (`summarize`; of a sweep the
-  selected point's, beside the other keys of `sweep_summary`), `versions`, `provenance`,
-  `wall_time_s` and the producer's own `extra` keys (curves, mesh, groups, ...).
+  `config` (as JSON), `headline` (the metric it leads with, declared by its task), `seeds`,
+  `runs` ({name: {'seed', 'point', 'rerun': rerun(run) when given}}), `per_seed` (each run's
+  metrics; 'diverged_at_step' is None unless the producer reports a step: a closed-form fit
+  never diverges), `summary` (`summarize`; of a sweep the selected point's, by `select`
+  (config.select) or the headline's validation twin, beside the other keys of `sweep_summary`),
+  `versions`, `provenance`, `wall_time_s` and the producer's own `extra` keys (curves, mesh,
+  groups, ...).
   runs: objects with .name, .seed, .point and .label (`train.experiment.Run`); None: one run
   per key of per_seed, named by its seed (a closed-form fit's)."""
   per_seed = {name: {"diverged_at_step": None, **metrics} for name, metrics in per_seed.items()}
@@ -154,17 +153,18 @@ def build(config: dict, per_seed: dict[str, dict], wall_time_s: float, runs=None
   else:
     listed = {run.name: {"seed": run.seed, "point": run.point,
                          **({"rerun": rerun(run)} if rerun else {})} for run in runs}
-  return {"config": config, "seeds": sorted({run["seed"] for run in listed.values()}),
-          "runs": listed, "per_seed": per_seed, "summary": summarize(per_seed),
-          **sweep_summary(config, runs or (), per_seed), **extra,
+  swept = sweep_summary(selection_metric(select, headline), runs or (), per_seed)
+  return {"config": config, "headline": headline,
+          "seeds": sorted({run["seed"] for run in listed.values()}),
+          "runs": listed, "per_seed": per_seed, "summary": summarize(per_seed), **swept, **extra,
           "versions": package_versions(), "provenance": provenance(), "wall_time_s": wall_time_s}
 
 
 def table_row(results: dict, **extra) -> dict:
   """What a table's record keeps of one results dict: `extra` (its name, reference, ...), then
-  config, per_seed, summary and wall_time_s."""
-  return {**extra, **{key: results[key] for key in ("config", "per_seed", "summary",
-                                                    "wall_time_s")}}
+  config, headline (`headline_key`), per_seed, summary and wall_time_s."""
+  return {**extra, "config": results["config"], "headline": headline_key(results),
+          **{key: results[key] for key in ("per_seed", "summary", "wall_time_s")}}
 
 
 def point_label(run_name: str) -> str:
@@ -181,14 +181,19 @@ def by_point(run_names) -> dict[str, list[str]]:
   return groups
 
 
-# config.task -> the key of its headline metric (`report.format.HEADLINES` says how it reads).
-HEADLINE_KEYS = {"classification": "test_accuracy", "m2": "test_accuracy", "vae": "test_nll",
-                 "iwae": "test_nll", "gan": "classifier_fid", "vaegan": "classifier_fid",
-                 "autoregressive": "test_nll", "ddpm": "test_nll"}
+# The headline of results written before `build` recorded the task's own, by config.task.
+RECORDED_BEFORE_HEADLINES = {
+    "classification": "test_accuracy", "m2": "test_accuracy", "vae": "test_nll",
+    "iwae": "test_nll", "gan": "classifier_fid", "vaegan": "classifier_fid",
+    "autoregressive": "test_nll", "ddpm": "test_nll"}
 
 
-def headline_key(config: dict) -> str:
-  return HEADLINE_KEYS.get(config.get("task", "classification"), "test_accuracy")
+def headline_key(results: dict) -> str:
+  """The metric a results dict (or a table row of one) leads with: the one its task declared
+  (`Task.headline`, recorded by `build`), or, in a file written before that, its task's then."""
+  if "headline" in results:
+    return results["headline"]
+  return RECORDED_BEFORE_HEADLINES[results["config"]["task"]]
 
 
 def write_atomic(path: str, write: Callable[[str], None]) -> None:

@@ -49,7 +49,8 @@ def classifier(workdir: str = "", **overrides):
 def at_start(config) -> tuple:
   """(experiment, seed 1's params at step 0, scratch params of the same init)."""
   experiment = run.make_train(config)
-  start = experiment.init_states(run.pretrained_params(config, run.pretrained_run(config)))[0]
+  source = run.warm_start_source(experiment)
+  start = experiment.init_states(run.warm_start_params(experiment, source))[0]
   return experiment, start, experiment.init_states()[0].params
 
 

@@ -24,10 +24,9 @@ def test_a_stat_scales_rounds_and_spreads_known_values():
 
 
 def test_headlines_read_as_each_tasks_metric():
-  assert fmt.headline({"task": "vae"}) == fmt.TEST_NLL
-  assert fmt.headline({"task": "gan"}).stat.label == "classifier-FID"
-  assert fmt.headline({}) == fmt.TEST_ACCURACY
-  assert results.headline_key({"task": "ddpm"}) == "test_nll"
+  assert fmt.headline({"headline": "test_nll", "config": {"task": "vae"}}) == fmt.TEST_NLL
+  assert fmt.headline({"config": {"task": "gan"}}).stat.label == "classifier-FID"
+  assert fmt.headline({"config": {"task": "m2"}}) == fmt.TEST_ACCURACY
 
 
 def test_seed_values_skip_diverged_seeds_and_flags():
@@ -67,6 +66,7 @@ def test_a_sweeps_rows_name_their_points_and_mark_the_selected_one():
             {"label": "lr=0.01", "runs": ["lr=0.01,seed=0"],
              "summary": results.summarize({"a": per_seed["lr=0.01,seed=0"]})}]
   sweep = {"config": {"name": "mlp", "model": "mlp", "dataset": "digits"}, "per_seed": per_seed,
+           "headline": "test_accuracy",
            "points": points, "summary": points[1]["summary"], "wall_time_s": 3.2,
            "selected": {"label": "lr=0.01", "metric": "val_accuracy", "value": 0.91}}
   assert "\n".join([runs.table_header(), *runs.markdown_rows(sweep)]) == (

@@ -106,8 +106,8 @@ def test_seeds_cells_say_what_the_seeds_vary_where_rows_differ():
   whose rows all mean the same (core) keeps the bare count."""
   per_seed = {str(s): {"test_accuracy": 0.9, "diverged_at_step": None} for s in range(5)}
   row = lambda name, model: {"name": name, "config": {"model": model, "dataset": "digits"},
-                             "per_seed": per_seed, "wall_time_s": 1.0, "reference": "-",
-                             "paper": None}
+                             "headline": "test_accuracy", "per_seed": per_seed, "wall_time_s": 1.0,
+                             "reference": "-", "paper": None}
   record = {"rows": [row("gnb_digits", "gnb"), row("logreg_digits", "logreg")]}
   (summary,) = tables.TABLES["summary"].sections(record)
   assert [r.keys[3] for r in summary.rows] == ["5 splits", "5 inits"]

@@ -7,7 +7,7 @@ import pytest
 
 from genvdisc import results
 
-COMMON = {"config", "seeds", "runs", "per_seed", "summary", "versions", "provenance",
+COMMON = {"config", "headline", "seeds", "runs", "per_seed", "summary", "versions", "provenance",
           "wall_time_s"}
 
 
@@ -20,7 +20,8 @@ class Run(NamedTuple):
 
 def test_a_closed_form_fit_gets_the_common_keys_one_run_per_seed_and_no_divergence():
   built = results.build({"name": "gnb_iris", "model": "gnb"},
-                        {"1": {"test_accuracy": 0.7}, "0": {"test_accuracy": 0.5}}, 2.5)
+                        {"1": {"test_accuracy": 0.7}, "0": {"test_accuracy": 0.5}}, 2.5,
+                        "test_accuracy")
   assert set(built) == COMMON
   assert built["seeds"] == [0, 1]
   assert built["runs"] == {"1": {"seed": 1, "point": {}}, "0": {"seed": 0, "point": {}}}
@@ -35,14 +36,15 @@ def test_a_closed_form_fit_gets_the_common_keys_one_run_per_seed_and_no_divergen
 
 def test_a_reported_divergence_is_kept_and_left_out_of_the_summary():
   built = results.build({"name": "mlp"}, {"0": {"test_accuracy": 0.9, "diverged_at_step": None},
-                                          "1": {"test_accuracy": 0.1, "diverged_at_step": 40}}, 1.0)
+                                          "1": {"test_accuracy": 0.1, "diverged_at_step": 40}}, 1.0,
+                        "test_accuracy")
   assert built["per_seed"]["1"]["diverged_at_step"] == 40
   assert built["summary"]["test_accuracy"] == {"mean": 0.9, "std": 0.0, "n": 1}
 
 
 def test_runs_get_their_rerun_commands_and_extra_keys_pass_through():
   runs = [Run("3", 3, {}, "")]
-  built = results.build({"name": "mlp"}, {"3": {"test_accuracy": 0.8}}, 1.0, runs,
+  built = results.build({"name": "mlp"}, {"3": {"test_accuracy": 0.8}}, 1.0, "test_accuracy", runs,
                         rerun=lambda run: f"--config.seeds={run.seed}", mesh="1 x 1", curves=[])
   assert set(built) == COMMON | {"mesh", "curves"}
   assert built["runs"] == {"3": {"seed": 3, "point": {}, "rerun": "--config.seeds=3"}}
@@ -54,8 +56,8 @@ def test_a_sweeps_summary_is_its_selected_points():
   val = {0.1: (0.6, 0.8), 0.01: (0.9, 0.7)}
   per_run = {run.name: {"val_accuracy": val[run.point["learning_rate"]][run.seed]}
              for run in runs}
-  built = results.build({"name": "lr", "sweep": "learning_rate=0.1,0.01"}, per_run, 1.0, runs,
-                        rerun=lambda run: "")
+  built = results.build({"name": "lr", "sweep": "learning_rate=0.1,0.01"}, per_run, 1.0,
+                        "test_accuracy", runs, rerun=lambda run: "")
   assert built["seeds"] == [0, 1]
   assert built["selected"]["label"] == "learning_rate=0.01"             # mean 0.8 > 0.7
   assert built["summary"]["val_accuracy"]["mean"] == pytest.approx(0.8)
@@ -63,7 +65,16 @@ def test_a_sweeps_summary_is_its_selected_points():
 
 
 def test_a_table_row_keeps_its_extra_keys_and_the_results_it_shows():
-  built = results.build({"name": "gnb_iris"}, {"0": {"test_accuracy": 0.5}}, 3.0)
+  built = results.build({"name": "gnb_iris"}, {"0": {"test_accuracy": 0.5}}, 3.0, "test_accuracy")
   row = results.table_row(built, name="gnb_iris", reference="-")
   assert row == {"name": "gnb_iris", "reference": "-", "config": {"name": "gnb_iris"},
-                 "per_seed": built["per_seed"], "summary": built["summary"], "wall_time_s": 3.0}
+                 "headline": "test_accuracy", "per_seed": built["per_seed"],
+                 "summary": built["summary"], "wall_time_s": 3.0}
+
+
+def test_the_headline_is_the_tasks_own_or_the_recorded_tasks():
+  recorded = {"headline": "test_brier", "config": {"task": "brier"}}
+  assert results.headline_key(recorded) == "test_brier"
+  assert results.headline_key({"config": {"task": "ddpm"}}) == "test_nll"   # written before
+  with pytest.raises(KeyError):   # no silent default for a task results never recorded
+    results.headline_key({"config": {"task": "brier"}})

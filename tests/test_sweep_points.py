@@ -70,7 +70,7 @@ def test_run_names_group_by_point():
   assert results.by_point(["0", "3"]) == {"": ["0", "3"]}
 
 
-def fake_sweep(metric: str, means: dict[float, tuple[float, float]]) -> tuple[dict, list, dict]:
+def fake_sweep(metric: str, means: dict[float, tuple[float, float]]) -> tuple[str, list, dict]:
   """(config, runs, per_run) of a learning-rate sweep over 2 seeds: {rate: (seed 0, seed 1)}."""
   runs, per_run = [], {}
   for rate, values in means.items():
@@ -78,28 +78,28 @@ def fake_sweep(metric: str, means: dict[float, tuple[float, float]]) -> tuple[di
       run = swept_run({"learning_rate": rate}, seed)
       runs.append(run)
       per_run[run.name] = {metric: value, "test_accuracy": rate, "diverged_at_step": None}
-  return {"task": "vae", "sweep": "learning_rate=...", "select": metric}, runs, per_run
+  return metric, runs, per_run
 
 
 @pytest.mark.parametrize("metric", ["val_nll", "val_loss"])
 def test_lower_is_better_metrics_select_the_argmin(metric):
-  config, runs, per_run = fake_sweep(metric, {0.001: (5.0, 7.0), 0.01: (3.0, 4.0),
+  select, runs, per_run = fake_sweep(metric, {0.001: (5.0, 7.0), 0.01: (3.0, 4.0),
                                               0.1: (1.0, 9.0)})
-  swept = results.sweep_summary(config, runs, per_run)
+  swept = results.sweep_summary(select, runs, per_run)
   assert swept["selected"] == {"metric": metric, "label": "learning_rate=0.01",
                                "point": {"learning_rate": 0.01}, "value": 3.5}
   # the summary is the selected point's, over its 2 seeds, not a pool of all 6 runs
   assert swept["summary"][metric] == results.mean_std([3.0, 4.0])
   assert swept["summary"]["test_accuracy"] == {"mean": 0.01, "std": 0.0, "n": 2}
   assert swept["summary_of"] == f"the selected point learning_rate=0.01 (by {metric})"
-  higher = results.sweep_summary({**config, "select": "val_accuracy"}, runs,
+  higher = results.sweep_summary("val_accuracy", runs,
                                  {n: {"val_accuracy": m[metric]} for n, m in per_run.items()})
   assert higher["selected"]["label"] == "learning_rate=0.001"  # mean 6.0, the argmax
 
 
 def test_without_a_selection_metric_nothing_is_summarised():
-  config, runs, per_run = fake_sweep("val_nll", {0.001: (5.0, 7.0), 0.01: (3.0, 4.0)})
-  swept = results.sweep_summary({**config, "select": "val_elbo"}, runs, per_run)
+  _, runs, per_run = fake_sweep("val_nll", {0.001: (5.0, 7.0), 0.01: (3.0, 4.0)})
+  swept = results.sweep_summary("val_elbo", runs, per_run)
   assert swept["selected"] is None and swept["summary"] == {}
 
 

@@ -32,9 +32,9 @@ def sweep_results(accuracies: dict) -> dict:
       per_seed[name] = {"val_accuracy": acc, "test_accuracy": acc - 0.1,
                         "diverged_at_step": diverged}
       run_list.append(_Run(name, point, label))
-  config = {"name": "toy", "task": "classification", "sweep": "..."}
+  config = {"name": "toy", "task": "classification", "sweep": "...", "select": ""}
   out = {"config": config, "runs": runs, "per_seed": per_seed, "validation_fraction": 0.1,
-         **results.sweep_summary(config, run_list, per_seed)}
+         **results.sweep_summary("val_accuracy", run_list, per_seed)}
   return json.loads(json.dumps(out))
 
 
@@ -72,12 +72,12 @@ def test_axis_is_logarithmic_for_learning_rates_and_wide_positive_ranges():
 
 
 def test_each_task_is_selected_and_reported_by_its_own_metrics():
-  vae = {"config": {"task": "vae"}, "selected": None}
+  vae = {"config": {"task": "vae", "select": ""}, "selected": None}
   assert sweeps.metrics(vae) == (Metric("val_nll", Stat("val NLL (nats)", 1.0, 2, True)), TEST_NLL)
   chosen = {"config": {"task": "classification", "select": "val_loss"},
             "selected": {"metric": "val_loss"}}
   assert sweeps.metrics(chosen)[0] == Metric("val_loss", Stat("val_loss", 1.0, 4, True))
-  gan = {"config": {"task": "gan"}, "selected": None}   # classifier-FID has no validation twin
+  gan = {"config": {"task": "gan", "select": ""}, "selected": None}   # classifier-FID has no validation twin
   assert sweeps.metrics(gan) == (Metric("", Stat("", 1.0, 4)), CLASSIFIER_FID)
 
 

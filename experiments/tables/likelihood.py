@@ -161,7 +161,7 @@ def _closed_form(row, seeds: tuple[int, ...]) -> dict:
             "dataset": DATASET, "levels": LEVELS}
   if dequantized:
     config.update(dict(row.hyper), dequantizations=DEQUANTIZATIONS)
-  return results.build(config, per_seed, time.time() - start)
+  return results.build(config, per_seed, time.time() - start, "test_nll")
 
 
 def row_name(row) -> str:

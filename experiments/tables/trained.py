@@ -179,7 +179,7 @@ def section(record: dict, metrics: tuple[Metric, ...] | None,
     keys = (r["name"], cfg["model"], cfg["dataset"],
             seeds_text(r["per_seed"], (seed_words or {}).get(r["name"])))
     if metrics is None:
-      metric = headline(cfg)
+      metric = headline(r)
       keys, cells = keys + (metric.stat.label,), (metric_cell(r["per_seed"], metric),)
     else:
       cells = tuple(metric_cell(r["per_seed"], m) for m in metrics)

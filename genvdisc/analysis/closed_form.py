@@ -114,4 +114,4 @@ def run(name: str, model: str, dataset: str, seeds, hyper: dict | None = None, *
     per_seed[str(seed)] = metrics
   config = {"name": name, "model": model, "dataset": dataset, "task": "classification",
             "fit": "closed form", "judge": judge.name if judge else "", **hyper}
-  return results.build(config, per_seed, time.time() - start)
+  return results.build(config, per_seed, time.time() - start, "test_accuracy")

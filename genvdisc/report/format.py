@@ -54,9 +54,10 @@ CLASSIFIER_IS = Metric("classifier_is", Stat("classifier-IS", 1.0, 2))
 HEADLINES = {m.key: m for m in (TEST_ACCURACY, TEST_NLL, CLASSIFIER_FID)}
 
 
-def headline(config: dict) -> Metric:
-  """The task's headline metric (`results.headline_key`) with the way it reads."""
-  return HEADLINES[results.headline_key(config)]
+def headline(results_dict: dict) -> Metric:
+  """The headline metric of a results dict or table row (`results.headline_key`), with the way
+  it reads."""
+  return HEADLINES[results.headline_key(results_dict)]
 
 
 def seed_values(per_seed: dict[str, dict], key: str) -> tuple[float, ...]:

@@ -17,7 +17,7 @@ def markdown_row(results: dict) -> str:
   """One table row (see `table_header`): the task's headline metric (`format.headline`) as
   mean ± std over the non-diverged seeds ('-' if they have none), and the flagged seeds."""
   cfg, per_seed = results["config"], results["per_seed"]
-  metric = fmt.headline(cfg)
+  metric = fmt.headline(results)
   stat = results["summary"].get(metric.key)
   value = metric.stat.format(stat["mean"], stat["std"]) if stat else "-"
   return fmt.markdown_line([cfg["name"], cfg["model"], cfg["dataset"], fmt.seeds_text(per_seed),

@@ -63,9 +63,9 @@ def metrics(results: dict) -> tuple[fmt.Metric, fmt.Metric]:
   """(selection metric, test headline metric); the selection metric reads as its test twin
   (val_accuracy: 'val acc %', scaled to %), any other (e.g. val_loss) unscaled to 4 decimals
   under its own name; its key and label are '' when the task has none (classifier-FID)."""
-  config = results["config"]
-  test = fmt.headline(config)
-  select = (results.get("selected") or {}).get("metric") or results_lib.selection_metric(config)
+  test = fmt.headline(results)
+  select = ((results.get("selected") or {}).get("metric")
+            or results_lib.selection_metric(results["config"]["select"], test.key))
   if select and select.removeprefix("val_") == test.key.removeprefix("test_"):
     return fmt.Metric(select, test.stat._replace(label=test.stat.label.replace("test", "val", 1))
                       ), test

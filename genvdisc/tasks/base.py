@@ -17,6 +17,18 @@ Metrics = dict[str, jax.Array]
 
 
 @dataclasses.dataclass(frozen=True)
+class WarmStart:
+  """Params that start from another finished run's: the run in `workdir` (named by the config
+  `field`, e.g. 'config.pretrained'); check(source) raises one ConfigError line unless that run's
+  config.json `source` fits this task; start(params) -> {name: params} is the part of this
+  task's params each seed takes from the same seed's trained params."""
+  field: str
+  workdir: str
+  check: Callable[[dict], None]
+  start: Callable[[Any], dict]
+
+
+@dataclasses.dataclass(frozen=True)
 class Task:
   """init(key, x_example) -> (params, opt_state).
 
@@ -48,6 +60,9 @@ class Task:
     which).
   predict(params, x, key) -> class scores [B, K] whose argmax is the predicted class: a
     classifier's logits, or a class-conditional model's log p(x|y) + log p(y) (`tasks.bayes`).
+
+  warm_start: a `WarmStart` when the params start from another run's (the runner restores it,
+    `train.run`), None when they start from `init`.
   """
   init: Callable[[jax.Array, jax.Array], tuple[Any, Any]]
   update: Callable[[Any, Any, Batch, jax.Array, dict], tuple[Any, Any, Metrics]]
@@ -61,3 +76,4 @@ class Task:
   encode: Callable[[Any, jax.Array], jax.Array] | None = None
   log_prob: Callable[..., jax.Array] | None = None
   predict: Callable[[Any, jax.Array, jax.Array], jax.Array] | None = None
+  warm_start: WarmStart | None = None

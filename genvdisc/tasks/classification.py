@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import jax
@@ -15,7 +16,7 @@ from genvdisc.data.datasets import Dataset
 from genvdisc.errors import ConfigError
 from genvdisc.models import Model, get_model, get_spec
 from genvdisc.models.autoregressive import backbone_params
-from genvdisc.tasks.base import Task
+from genvdisc.tasks.base import Task, WarmStart
 from genvdisc.tasks.shared import require
 
 
@@ -86,8 +87,13 @@ def classification_from_config(config, dataset: Dataset) -> Task:
                       "with an image dataset")
   model, optimizer = model_and_optimizer(config, dataset)
   num_train = subsets.label_budget(dataset, config.labels_per_class).size
-  return classification(model, config.objective, optimizer, num_train,
+  task = classification(model, config.objective, optimizer, num_train,
                         uses_conv=spec.uses_conv, max_shift=max_shift)
+  if not config.pretrained:
+    return task
+  warm = WarmStart("config.pretrained", config.pretrained,
+                   functools.partial(check_pretrained, config), pretrained_start)
+  return dataclasses.replace(task, warm_start=warm)
 
 
 # ------------------------------------------ the autoregressive Transformer as a classifier (16.4)

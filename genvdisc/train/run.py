@@ -7,13 +7,14 @@ runs (sweep points x seeds), their groups and the jitted trainer; a config with 
 `judge=`, a `frechet.Judge` its caller built (`experiments.judges.load_judge`).
 
 Order of work, so that bad input costs nothing and leaves nothing behind:
-  1. check the config, load the dataset, check they fit, build the mesh, check
-     config.pretrained's run against the config (`pretrained_run`)  (no files touched)
+  1. check the config, load the dataset, check they fit, build the mesh, check the run a task's
+     params start from (its `WarmStart`, e.g. config.pretrained) (`warm_start_source`)
+     (no files touched)
   2. claim the workdir: create it, write config.json (or check it equals the stored one, or
      continue the stored run to a larger num_steps: `workdir.claim`)
   3. if results.json is already there, return it without training
-  4. start every seed from the task's init, or its backbone from config.pretrained's params
-     of that seed (`pretrained_params`)
+  4. start every seed from the task's init, or from its warm start: that run's params of the
+     same seed, cut by the task (`warm_start_params`)
      print XLA's memory estimate of one compiled chunk (stop with one line if it cannot fit)
      restore the newest checkpoint, if any, and train chunk by chunk (`Experiment.chunks`),
      saving every `checkpoint_every` steps; the final state is saved too; tasks that draw
@@ -35,7 +36,6 @@ import os
 import time
 
 import jax
-import ml_collections
 import numpy as np
 
 from genvdisc import config as config_lib
@@ -45,7 +45,6 @@ from genvdisc import results as results_lib
 from genvdisc.checkpoint import Checkpointer
 from genvdisc.errors import ConfigError, DivergenceError, WorkdirError
 from genvdisc.evaluate import frechet
-from genvdisc.tasks import classification
 from genvdisc.train import memory, progress
 from genvdisc.train import stream as stream_lib
 from genvdisc.train import workdir as workdir_lib
@@ -66,7 +65,7 @@ def train_runs(config, workdir: str, log=print, overwrite: bool = False,
     raise ConfigError(f"config.judge={config.judge!r} needs its judge classifier: build it with "
                       "experiments.judges.load_judge and pass judge=, or set --config.judge=''")
   experiment = make_train(config, dataset, judge)
-  source = pretrained_run(config)
+  source = warm_start_source(experiment)
   log = log if distributed.is_primary() else (lambda line: None)
   stored = workdir_lib.claim(workdir, config, overwrite, log)
   if stored is not None:
@@ -75,7 +74,7 @@ def train_runs(config, workdir: str, log=print, overwrite: bool = False,
 
   start_time = time.time()
   data = experiment.device_data()
-  states = experiment.init_states(None if source is None else pretrained_params(config, source))
+  states = experiment.init_states(None if source is None else warm_start_params(experiment, source))
   checkpointer = workdir_lib.checkpointer(workdir, config)
   batches = curves = None
   try:
@@ -103,7 +102,8 @@ def train_runs(config, workdir: str, log=print, overwrite: bool = False,
     checkpointer.close()
   curves.flag_loss_increased(per_seed)
   results = results_lib.build(
-      config_lib.to_json_dict(config), per_seed, time.time() - start_time, experiment.runs,
+      config_lib.to_json_dict(config), per_seed, time.time() - start_time,
+      experiment.task.headline, experiment.runs, select=config.select,
       rerun=lambda run: rerun_command(config, run, workdir), seed_group=int(config.seed_group),
       chunk_steps=experiment.chunk_steps, mesh=sharding.describe(experiment.mesh),
       resumed_from_step=start_step, validation_fraction=validation_fraction(config),
@@ -136,33 +136,33 @@ def run_params(experiment: Experiment, states: list) -> dict:
           for g, slot, run in experiment.run_slots()}
 
 
-def pretrained_run(config) -> dict | None:
-  """The config.json of config.pretrained's run (None when config.pretrained is ''), checked
-  before anything is written or restored: a finished run (results.json) of every seed of
-  `config` whose network is the classifier's backbone (`classification.check_pretrained`)."""
-  workdir = config.pretrained
-  if not workdir:
+def warm_start_source(experiment: Experiment) -> dict | None:
+  """The config.json of the run the task's params start from (None without a `WarmStart`),
+  checked before anything is written or restored: a finished run (results.json) of every seed
+  of the experiment that fits the task (`WarmStart.check`)."""
+  warm = experiment.task.warm_start
+  if warm is None:
     return None
-  if not os.path.exists(os.path.join(workdir, workdir_lib.RESULTS_JSON)):
-    raise ConfigError(f"config.pretrained={workdir!r} holds no finished run "
-                      f"({workdir_lib.RESULTS_JSON}); train it there first, or use '' (from "
-                      "scratch)")
-  source = results_lib.read_json(os.path.join(workdir, workdir_lib.CONFIG_JSON))
-  classification.check_pretrained(config, source)
-  missing = sorted(set(config_lib.parse_seeds(config.seeds))
+  where = f"{warm.field}={warm.workdir!r}"
+  if not os.path.exists(os.path.join(warm.workdir, workdir_lib.RESULTS_JSON)):
+    raise ConfigError(f"{where} holds no finished run ({workdir_lib.RESULTS_JSON}); train it "
+                      "there first, or use '' (from scratch)")
+  source = results_lib.read_json(os.path.join(warm.workdir, workdir_lib.CONFIG_JSON))
+  warm.check(source)
+  missing = sorted({run.seed for run in experiment.runs}
                    - set(config_lib.parse_seeds(source["seeds"])))
   if missing:
-    raise ConfigError(f"config.pretrained={workdir!r} trained seeds {source['seeds']}, not "
+    raise ConfigError(f"{where} trained seeds {source['seeds']}, not "
                       f"{','.join(map(str, missing))}; use config.seeds among them")
   return source
 
 
-def pretrained_params(config, source: dict) -> dict[int, dict]:
-  """{seed: params it starts from}: each seed's params restored from config.pretrained (its
-  newest checkpoint, restored with `source`, its config.json), cut by
-  `classification.pretrained_start`."""
-  restored = restore_seed_params(ml_collections.ConfigDict(source), config.pretrained)
-  return {seed: classification.pretrained_start(params) for seed, params in restored.items()}
+def warm_start_params(experiment: Experiment, source: dict) -> dict[int, dict]:
+  """{seed: params it starts from}: each seed's params restored from the warm start's run (its
+  newest checkpoint, restored with `source`, its config.json), cut by `WarmStart.start`."""
+  warm = experiment.task.warm_start
+  restored = restore_seed_params(source, warm.workdir)
+  return {seed: warm.start(params) for seed, params in restored.items()}
 
 
 def restore_groups(experiment: Experiment, workdir: str, step: int | None = None) -> list:

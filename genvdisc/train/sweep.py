@@ -105,7 +105,8 @@ def combine(config, parts: list[tuple[dict, dict]], workdir: str) -> dict:
       merged.update({run_name(label, n): m for n, m in entry["per_seed"].items()})
     groups.append({"label": label, "wall_time_s": part["wall_time_s"], "memory": part["memory"]})
   return results_lib.build(
-      config_lib.to_json_dict(config), per_run, sum(g["wall_time_s"] for g in groups), runs,
+      config_lib.to_json_dict(config), per_run, sum(g["wall_time_s"] for g in groups),
+      results_lib.headline_key(parts[0][1]), runs, select=config.select,
       rerun=lambda run: experiment_lib.rerun_command(config, run, workdir),
       seed_group=int(config.seed_group),
       validation_fraction=experiment_lib.validation_fraction(config), groups=groups,
