@@ -15,7 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def pytest_addoption(parser):
   parser.addoption("--update-goldens", action="store_true",
                    help="rewrite tests/golden/*.json from this run instead of comparing "
-                        "(tests/test_golden.py)")
+                        "(tests/e2e/test_golden.py)")
 
 
 def shrunk_config(name: str, **overrides):

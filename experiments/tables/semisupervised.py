@@ -5,7 +5,7 @@ A seed s is labelled subset s (`subsets.labelled_indices`: n / 10 per class, dra
 s's run key) plus model init s. M1's VAE is unsupervised and trained once (seed 0) for every
 seed, in OUT/<vae config name>. M2 runs train in OUT/<config name>-<n>labels<suffix> (resumable,
 read back when finished); every run's seed_group is fixed by its config, so --seeds=3
-reproduces seed 3's numbers of the full run bitwise (tests/test_semisupervised.py).
+reproduces seed 3's numbers of the full run bitwise (tests/unit/experiments/tables/test_semisupervised.py).
 
   m1: LR and the linear SVM on raw pixels vs on M1's posterior means, 20/50/100/all labels.
       Record {'config', 'seeds', 'errors': {features: {classifier: [seeds][label counts]}}}.

@@ -21,7 +21,7 @@ GNB and LDA barely notice (LDA whitens, GNB is scale-invariant but for var_smoot
 pixels (digits: / 16, one fixed scale from no example) are fitted as they are, unscaled.
 
 Classifiers (`classifiers(config)`), all float32 (the Gaussian fits match sklearn's predictions
-in float32 too, tests/test_gaussian.py):
+in float32 too, tests/unit/genvdisc/models/test_gaussian.py):
   gnb, lda, qda: the closed-form fits of `genvdisc.models.gaussian` (scikit-learn's GaussianNB,
     LinearDiscriminantAnalysis(solver='svd'), QuadraticDiscriminantAnalysis(reg_param)), by
     `closed_form.classifier` (the tables' closed-form rows fit them the same way), regularised

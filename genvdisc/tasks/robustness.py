@@ -10,7 +10,7 @@ Corruptions of an example x (shape [*S], S the spatial axes then channels if any
 The draws come from the evaluation key of each evaluation batch (fold_in(eval key, batch)), so
 the models of a seed see the same corrupted copies only at the same config.eval_batch_size; the
 genclf tables' closed-form rows draw theirs from rng.split_key(seed) (known debt,
-tests/test_robustness.py's xfail).
+tests/unit/genvdisc/tasks/test_robustness.py's xfail).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Golden numbers: a shrunk run of every task family, its per-seed metrics compared with the
 numbers stored in tests/golden/<family>.json.
 
-  python -m pytest -q tests/test_golden.py                              # compare
-  python -m pytest -q tests/test_golden.py --update-goldens             # rewrite every golden
-  python -m pytest -q tests/test_golden.py --update-goldens -k "golden[vae]"   # one family
+  python -m pytest -q tests/e2e/test_golden.py                              # compare
+  python -m pytest -q tests/e2e/test_golden.py --update-goldens             # rewrite every golden
+  python -m pytest -q tests/e2e/test_golden.py --update-goldens -k "golden[vae]"   # one family
 
 Rewrite only on purpose (a change that is meant to move numbers), and commit the goldens with
 that change. A golden holds every per-seed metric at full float precision (JSON writes a float's
@@ -56,7 +56,7 @@ from genvdisc.train import run
 from tests.conftest import ROOT, shrunk_config
 
 GOLDEN_DIR = os.path.join(ROOT, "tests", "golden")
-REWRITE = "python -m pytest -q tests/test_golden.py --update-goldens"
+REWRITE = "python -m pytest -q tests/e2e/test_golden.py --update-goldens"
 RTOL = 1e-4
 
 SHRINK = dict(num_steps=20, chunk_steps=20, log_every=20, checkpoint_every=20, seeds="0,1",

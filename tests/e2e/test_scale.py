@@ -30,7 +30,7 @@ MESH_SCRIPT = textwrap.dedent("""
     import json, sys
     import numpy as np
     from genvdisc.errors import ConfigError
-    from tests.test_scale import stream_equals_device_on_mesh, train_on_mesh
+    from tests.e2e.test_scale import stream_equals_device_on_mesh, train_on_mesh
     out = {f"{seed}x{data}": train_on_mesh(seed, data) for seed, data in %r}
     out["stream_2x4"] = stream_equals_device_on_mesh(sys.argv[1], 2, 4)
     try:

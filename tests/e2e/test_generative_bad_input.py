@@ -10,7 +10,7 @@ from genvdisc.data import load
 from genvdisc.errors import ConfigError
 from genvdisc.tasks import registry
 from tests.conftest import run_module, shrunk_config
-from tests.test_autoregressive import tiny_dataset
+from tests.unit.genvdisc.tasks.test_autoregressive import tiny_dataset
 
 
 @pytest.mark.parametrize("name, overrides, dataset, message", [

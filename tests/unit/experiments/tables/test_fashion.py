@@ -11,7 +11,7 @@ from experiments.tables import fashion, writers
 from genvdisc import data
 from genvdisc.analysis import closed_form
 from genvdisc.data import images
-from tests.test_image_datasets import HAS_REAL_FASHION_MNIST, write_idx
+from tests.unit.genvdisc.data.test_images import HAS_REAL_FASHION_MNIST, write_idx
 
 SIZES = {"train": 200, "test": 50}
 QUICK = (("num_steps", 2), ("chunk_steps", 1), ("log_every", 1), ("checkpoint_every", 2))

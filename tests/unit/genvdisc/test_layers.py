@@ -7,7 +7,7 @@ Imports are read from the source (also those inside functions), as
 import ast
 import pathlib
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 # Bottom to top; a module may import its own layer (no cycle) and the layers below it.
 LAYERS = [
@@ -91,7 +91,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def layer_of(module: str) -> int:
   matches = [(len(prefix), i) for i, layer in enumerate(LAYERS) for prefix in layer
              if module == prefix or module.startswith(prefix + ".")]
-  assert matches, f"{module} is in no layer of tests/test_layers.py; add it"
+  assert matches, f"{module} is in no layer of tests/unit/genvdisc/test_layers.py; add it"
   return max(matches)[1]
 
 
@@ -122,3 +122,13 @@ def test_no_module_is_longer_than_about_300_lines():
   too_long = {str(p.relative_to(ROOT)): n for d in ("genvdisc", "experiments")
               for p in (ROOT / d).rglob("*.py") if (n := len(p.read_text().splitlines())) > 320}
   assert too_long == {}
+
+
+def test_unit_tests_mirror_the_modules():
+  """tests/unit/<path>/ holds the unit tests of the package <path> (genvdisc/..., experiments/...);
+  end-to-end runs live in tests/e2e/."""
+  unit = ROOT / "tests" / "unit"
+  folders = [d for d in unit.rglob("*") if d.is_dir() and d.name != "__pycache__"]
+  assert {d.relative_to(unit).parts[0] for d in folders} == {"genvdisc", "experiments"}
+  for folder in folders:
+    assert (ROOT / folder.relative_to(unit) / "__init__.py").exists(), folder

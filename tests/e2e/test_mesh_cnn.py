@@ -26,7 +26,7 @@ EIGHT_DEVICE_SCRIPT = textwrap.dedent("""
     import json, sys
     import jax
     from genvdisc.train import run
-    from tests.test_mesh_cnn import mesh_config
+    from tests.e2e.test_mesh_cnn import mesh_config
     assert jax.device_count() == 8, jax.devices()
     config = mesh_config(2, 4)
     assert run.make_train(config).chunk_steps == 1  # the CPU default for conv nets

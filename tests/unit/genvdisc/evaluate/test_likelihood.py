@@ -16,7 +16,7 @@ from genvdisc.errors import ConfigError
 from genvdisc.tasks import registry
 from genvdisc.tasks.shared import Likelihood
 from tests.conftest import shrunk_config
-from tests.test_tfds_configs import compilation_cache_dir  # noqa: F401 (a fixture)
+from tests.e2e.test_tfds_configs import compilation_cache_dir  # noqa: F401 (a fixture)
 
 LEVELS = 17
 EVERY_LEVEL = np.arange(LEVELS) / (LEVELS - 1)            # the 17 pixel values k/16

@@ -24,7 +24,7 @@ FOUR_DEVICE_SCRIPT = textwrap.dedent("""
     import jax, numpy as np
     from genvdisc.train import run
     from tests.conftest import shrunk_config
-    from tests.test_sharding import model_kwargs
+    from tests.e2e.test_sharding import model_kwargs
     assert jax.device_count() == 4, jax.devices()
     name, workdir, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3])
     out = {}

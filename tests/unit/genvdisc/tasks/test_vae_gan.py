@@ -16,7 +16,7 @@ from genvdisc.evaluate.frechet import Judge
 from genvdisc.tasks import registry
 from genvdisc.train import run
 from tests.conftest import shrunk_config
-from tests.test_training import assert_trees_equal, params_of
+from tests.e2e.test_training import assert_trees_equal, params_of
 
 quiet = lambda line: None
 
