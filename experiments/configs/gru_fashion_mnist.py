@@ -11,7 +11,7 @@ Steps chosen on a validation split, never on test (`--config.validation_fraction
 lenet_fashion_mnist (5 vmapped seeds: 61 seed-steps/s, one: 53; --seeds=0 then costs one seed).
 A GRU rather than a Transformer: about as fast here as a ViT on 7x7 patches (67 seed-steps/s),
 and the standard row-by-row reading of the image.
-Measured in results/fashion.md, row gru_fashion_mnist, column "test acc %": not in a committed table.
+Measured in results/fashion.md, row gru_fashion_mnist, column "test acc %": 89.3 ± 0.5.
 """
 
 from experiments.configs import gru_mnist

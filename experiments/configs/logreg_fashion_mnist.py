@@ -9,7 +9,7 @@ Recipe chosen on a validation split, never on test: `--config.validation_fractio
 3e-2 has the best mean val_accuracy over 5 seeds (85.5 %; 1e-2: 85.4, 3e-3: 84.8,
 1e-1: 85.0, 1e-3: 83.7).
 Published anchor (Xiao et al. 2017, Table 3, scikit-learn LogisticRegression C=1): 84.2.
-Measured in results/fashion.md, row logreg_fashion_mnist, column "test acc %": not in a committed table.
+Measured in results/fashion.md, row logreg_fashion_mnist, column "test acc %": 84.6 ± 0.1.
 """
 
 from experiments.configs import logreg_digits

@@ -9,7 +9,7 @@ Steps chosen on a validation split, never on test (`--config.validation_fraction
 --config.eval_every=1000 --config.num_steps=9000`: mean val_accuracy over 5 seeds
 by step, best at 8000: 88.6 %; 6000: 88.4, 9000: 88.6, 4000: 88.1).
 Published anchor (Xiao et al. 2017, Table 3, MLPClassifier relu (100,)): 87.1.
-Measured in results/fashion.md, row mlp_fashion_mnist, column "test acc %": not in a committed table.
+Measured in results/fashion.md, row mlp_fashion_mnist, column "test acc %": 88.2 ± 0.3.
 """
 
 from experiments.configs import mlp_digits

@@ -10,7 +10,7 @@ the best mean val_accuracy (85.6 %; 3e-2: 85.4, 3e-3: 85.2, 1e-1: 84.7, 1e-3: 84
 scikit-learn's LinearSVC(crammer_singer) had not finished on these 60,000 images after 20 CPU
 minutes, so the table has no sklearn twin for this row.
 Published anchor (Xiao et al. 2017, Table 3, scikit-learn LinearSVC C=1, crammer_singer): 83.5.
-Measured in results/fashion.md, row svm_fashion_mnist, column "test acc %": not in a committed table.
+Measured in results/fashion.md, row svm_fashion_mnist, column "test acc %": 85.0 ± 0.1.
 """
 
 from experiments.configs import logreg_fashion_mnist
