@@ -118,7 +118,8 @@ def test_mixed_table_headline_metrics_closed_form_and_m2_rows_and_set(tmp_path, 
 @pytest.mark.slow
 @pytest.mark.parametrize("args, message", [
     ([], "error: pass --table, one of: core, mnist1d, generative, summary, ngjordan, m1, m2, "
-         "augment, likelihood, sweep_lr, genclf_digits, genclf_mnist1d, features, pretrain, all "
+         "augment, likelihood, sweep_lr, genclf_digits, genclf_mnist1d, features, pretrain, fashion, "
+         "all "
          "(e.g. --table=summary --out=runs/summary)"),
     (["--table=nope"], "error: flag --table=nope: value should be one of <core|mnist1d|"),
     (["--table=core", "--seeds=1,x"], "error: config.seeds='1,x' must be distinct non-negative"),
