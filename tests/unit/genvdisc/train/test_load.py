@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import genvdisc
+from genvdisc import config as config_lib
 from genvdisc import data
 from genvdisc.errors import ConfigError, WorkdirError
 from genvdisc.tasks.registry import from_config
@@ -33,7 +34,7 @@ def test_load_gives_every_seed_unpadded_and_evaluates_as_results_json(tmp_path):
   config = shrunk_config("logreg_digits", seeds="0,1,2", seed_group=2)
   results = run.train_runs(config, str(tmp_path), log=quiet)
   trained = genvdisc.load(str(tmp_path))
-  assert trained.config.to_dict() == results["config"]
+  assert config_lib.to_json_dict(trained.config) == results["config"]
   assert list(trained.runs) == ["0", "1", "2"]
   states = run.restore_states(config, str(tmp_path))
   for name, (group, slot) in {"0": (0, 0), "1": (0, 1), "2": (1, 0)}.items():
